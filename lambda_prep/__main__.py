@@ -1,0 +1,3 @@
+from lambda_prep.cli import main
+
+main()

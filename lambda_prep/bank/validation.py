@@ -1,0 +1,398 @@
+"""Turn YAML banks into Questions, or into every problem found, each at file:line:col.
+
+A bank is checked whole before anything fails, so an author sees every mistake in one run.
+Results are cached per file (keyed by the file's bytes) so large banks load fast on later runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lambda_prep.bank.loader import LoadError, LocDict, LocList, Pos, load
+from lambda_prep.bank.model import QUESTION_TYPES, TRUE_FALSE_CHOICES, Problem, Question
+
+# Bump when validation rules change, so cached results from an older release are not trusted.
+CACHE_FORMAT = 3
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SYLLABUS_IDS = frozenset(f"S{n:02d}" for n in range(1, 41))
+MAX_CHOICES = 8
+
+COMMON_FIELDS = {"id", "topic", "type", "prompt", "explanation", "sources", "last_verified", "difficulty"}
+OPTIONAL_FIELDS = {"syllabus", "tags", "myth"}
+FIELDS_BY_TYPE = {
+    "single": {"choices", "answer"},
+    "multi": {"choices", "answer"},
+    "true-false": {"answer"},
+    "recall": {"answer", "key_points"},
+}
+ALL_FIELDS = COMMON_FIELDS | OPTIONAL_FIELDS | {"choices", "answer", "key_points"}
+YAML_11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, path: str, raw: dict[Pos, str]):
+        self.path = path
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def add(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(self.path, pos[0], pos[1], message))
+
+    def describe_non_text(self, value: object, pos: Pos) -> str:
+        raw = self.raw.get(pos)
+        if isinstance(value, bool) and raw is not None and raw.lower() in YAML_11_BOOLEANS:
+            return f"YAML reads unquoted {raw!r} as the boolean {str(value).lower()} (YAML 1.1); quote it: \"{raw}\""
+        if value is None:
+            return "it is empty"
+        if raw is not None:
+            kind = type(value).__name__.replace("datetime", "date").replace("date", "date")
+            return f"YAML reads unquoted {raw!r} as a {kind}, not text; quote it: \"{raw}\""
+        return f"it is a {_kind(value)}, not text"
+
+    def text(self, value: object, pos: Pos, what: str) -> str | None:
+        if isinstance(value, str):
+            if not value.strip():
+                self.add(pos, f"{what} is empty")
+                return None
+            return value.strip()
+        self.add(pos, f"{what} must be text: {self.describe_non_text(value, pos)}")
+        return None
+
+    def text_list(self, value: object, pos: Pos, what: str, *, min_items: int = 0, max_items: int = 1000,
+                  unique: bool = True) -> tuple[str, ...] | None:
+        if not isinstance(value, list):
+            shape = "text" if isinstance(value, str) else _kind(value)
+            self.add(pos, f"{what} must be a list (e.g. [a, b] or one '- item' per line), not {shape}")
+            return None
+        items: list[str] = []
+        ok = True
+        positions = getattr(value, "item_pos", [pos] * len(value))
+        for index, (item, item_pos) in enumerate(zip(value, positions)):
+            checked = self.text(item, item_pos, f"{what}[{index + 1}]")
+            if checked is None:
+                ok = False
+            elif unique and checked in items:
+                self.add(item_pos, f"{what}[{index + 1}] {checked!r} appears twice")
+                ok = False
+            else:
+                items.append(checked)
+        if not min_items <= len(value) <= max_items:
+            span = f"at least {min_items}" if max_items >= 1000 else f"{min_items} to {max_items}"
+            self.add(pos, f"{what} needs {span} items, has {len(value)}")
+            ok = False
+        return tuple(items) if ok else None
+
+
+def _kind(value: object) -> str:
+    return {bool: "boolean", int: "number", float: "number", type(None): "empty value",
+            dict: "mapping", LocDict: "mapping", list: "list", LocList: "list",
+            dt.date: "date", dt.datetime: "date and time"}.get(type(value), type(value).__name__)
+
+
+def _check_question(item: LocDict, where: str, c: _Checker, today: dt.date) -> Question | None:
+    problems_before = len(c.problems)
+    kp, vp = item.key_pos, item.value_pos
+
+    for key in item:
+        if key not in ALL_FIELDS:
+            hint = difflib.get_close_matches(str(key), sorted(ALL_FIELDS), n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            c.add(kp[key], f"{where}: unknown field {key!r}{suggestion}")
+
+    qtype = item.get("type")
+    if "type" in item and qtype not in QUESTION_TYPES:
+        c.add(vp["type"], f"{where}: type must be one of {', '.join(QUESTION_TYPES)}; got {qtype!r}")
+        qtype = None
+    required = COMMON_FIELDS | FIELDS_BY_TYPE.get(qtype, set())
+    missing = sorted(f for f in required if f not in item)
+    if missing:
+        c.add(item.pos, f"{where}: missing {', '.join(missing)}")
+    if qtype:
+        for key in ("choices", "key_points"):
+            if key in item and key not in FIELDS_BY_TYPE[qtype]:
+                c.add(kp[key], f"{where}: a {qtype} question has no {key}")
+
+    values: dict = {}
+    if "id" in item:
+        qid = c.text(item["id"], vp["id"], f"{where}: id")
+        if qid is not None and not ID_PATTERN.match(qid):
+            c.add(vp["id"], f"{where}: id {qid!r} must be lower-case letters, digits, '.', '_' or '-'")
+        values["id"] = qid
+    if "topic" in item:
+        topic = c.text(item["topic"], vp["topic"], f"{where}: topic")
+        if topic is not None and not TOPIC_PATTERN.match(topic):
+            c.add(vp["topic"], f"{where}: topic {topic!r} must be lower-case words joined by '-'")
+        values["topic"] = topic
+    for key in ("prompt", "explanation"):
+        if key in item:
+            values[key] = c.text(item[key], vp[key], f"{where}: {key}")
+
+    if "sources" in item:
+        sources = c.text_list(item["sources"], vp["sources"], f"{where}: sources", min_items=1)
+        for index, url in enumerate(sources or ()):
+            if not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+                c.add(item["sources"].item_pos[index], f"{where}: sources[{index + 1}] {url!r} is not a web address")
+        values["sources"] = sources
+
+    if "last_verified" in item:
+        values["last_verified"] = _check_date(item["last_verified"], vp["last_verified"], where, c, today)
+
+    if "difficulty" in item:
+        difficulty = item["difficulty"]
+        if isinstance(difficulty, bool) or difficulty not in (1, 2, 3):
+            c.add(vp["difficulty"], f"{where}: difficulty must be 1, 2 or 3; got {c.raw.get(vp['difficulty'], difficulty)!r}")
+        values["difficulty"] = difficulty
+
+    if "syllabus" in item:
+        syllabus = c.text_list(item["syllabus"], vp["syllabus"], f"{where}: syllabus")
+        for index, sid in enumerate(syllabus or ()):
+            if sid not in SYLLABUS_IDS:
+                c.add(item["syllabus"].item_pos[index], f"{where}: syllabus id {sid!r} is not S01-S40")
+        values["syllabus"] = syllabus or ()
+    if "tags" in item:
+        values["tags"] = c.text_list(item["tags"], vp["tags"], f"{where}: tags") or ()
+    if "myth" in item:
+        if not isinstance(item["myth"], bool):
+            c.add(vp["myth"], f"{where}: myth must be true or false")
+        values["myth"] = item["myth"] is True
+
+    if qtype in ("single", "multi"):
+        _check_choices(item, qtype, where, c, values)
+    elif qtype == "true-false" and "answer" in item:
+        answer, pos = item["answer"], vp["answer"]
+        raw = c.raw.get(pos, "")
+        if not isinstance(answer, bool):
+            c.add(pos, f"{where}: a true-false answer must be true or false; got {answer!r}")
+        elif raw.lower() not in ("true", "false"):
+            c.add(pos, f"{where}: write the answer as true or false, not {raw!r} (YAML 1.1 reads it as {str(answer).lower()})")
+        else:
+            values["choices"] = TRUE_FALSE_CHOICES
+            values["answer"] = (TRUE_FALSE_CHOICES[0] if answer else TRUE_FALSE_CHOICES[1],)
+    elif qtype == "recall":
+        if "answer" in item:
+            values["model_answer"] = c.text(item["answer"], vp["answer"], f"{where}: answer (the model answer)")
+        if "key_points" in item:
+            values["key_points"] = c.text_list(item["key_points"], vp["key_points"], f"{where}: key_points",
+                                               min_items=1, max_items=10)
+
+    if len(c.problems) > problems_before:
+        return None
+    return Question(type=qtype, origin=f"{c.path}:{item.pos[0]}", **values)
+
+
+def _check_choices(item: LocDict, qtype: str, where: str, c: _Checker, values: dict) -> None:
+    vp = item.value_pos
+    choices = None
+    if "choices" in item:
+        choices = c.text_list(item["choices"], vp["choices"], f"{where}: choices", min_items=2, max_items=MAX_CHOICES)
+        values["choices"] = choices
+    if "answer" not in item:
+        return
+    answer, pos = item["answer"], vp["answer"]
+    if qtype == "single":
+        if isinstance(answer, list):
+            c.add(pos, f"{where}: a single question has one answer; use type: multi for several")
+            return
+        text = c.text(answer, pos, f"{where}: answer")
+        if text is not None and choices is not None and text not in choices:
+            c.add(pos, f"{where}: answer {text!r} is not one of the choices{_closest(text, choices)}")
+        values["answer"] = (text,)
+        return
+    if not isinstance(answer, list):
+        c.add(pos, f"{where}: a multi question's answer is a list of the right choices")
+        return
+    answers = c.text_list(answer, pos, f"{where}: answer", min_items=1)
+    for index, text in enumerate(answers or ()):
+        if choices is not None and text not in choices:
+            c.add(answer.item_pos[index], f"{where}: answer {text!r} is not one of the choices{_closest(text, choices)}")
+    values["answer"] = answers
+
+
+def _closest(text: str, choices: tuple[str, ...]) -> str:
+    hint = difflib.get_close_matches(text, choices, n=1, cutoff=0.6)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+def _check_date(value: object, pos: Pos, where: str, c: _Checker, today: dt.date) -> str | None:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if not isinstance(value, dt.date):
+        c.add(pos, f"{where}: last_verified must be a date like 2026-11-01; got {value!r}")
+        return None
+    if value > today:
+        c.add(pos, f"{where}: last_verified {value.isoformat()} is in the future")
+        return None
+    return value.isoformat()
+
+
+def check_file(path: Path, text: bytes, today: dt.date | None = None) -> tuple[list[Question], list[Problem]]:
+    """Validate one bank file on its own (cross-file checks happen in load_banks)."""
+    today = today or dt.date.today()
+    shown = str(path)
+    try:
+        data, raw = load(text)
+    except LoadError as exc:
+        return [], [Problem(shown, exc.line, exc.col, exc.message)]
+    c = _Checker(shown, raw)
+    if data is None:
+        c.add((1, 1), "the bank is empty; it needs a 'questions:' list")
+        return [], c.problems
+    if not isinstance(data, LocDict):
+        c.add((1, 1), f"a bank is a mapping with a 'questions:' list, not a {_kind(data)}")
+        return [], c.problems
+    for key in data:
+        if key != "questions":
+            c.add(data.key_pos[key], f"unknown top-level key {key!r}; a bank holds only 'questions:'")
+    questions_node = data.get("questions")
+    if "questions" not in data:
+        c.add(data.pos, "missing 'questions:' list")
+        return [], c.problems
+    if not isinstance(questions_node, LocList) or not questions_node:
+        c.add(data.value_pos["questions"], "'questions' must be a non-empty list")
+        return [], c.problems
+
+    questions: list[Question] = []
+    seen: dict[str, int] = {}
+    for index, (item, pos) in enumerate(zip(questions_node, questions_node.item_pos)):
+        qid = item.get("id") if isinstance(item, LocDict) else None
+        where = f"questions[{index + 1}] ({qid if isinstance(qid, str) else '?'})"
+        if not isinstance(item, LocDict):
+            c.add(pos, f"{where}: a question is a mapping of fields, not a {_kind(item)}")
+            continue
+        if isinstance(qid, str) and qid in seen:
+            c.add(item.value_pos["id"], f"{where}: duplicate id {qid!r} (first at line {seen[qid]})")
+        elif isinstance(qid, str):
+            seen[qid] = item.value_pos["id"][0]
+        question = _check_question(item, where, c, today)
+        if question is not None:
+            questions.append(question)
+    if c.problems:
+        return [], sorted(c.problems)
+    return questions, []
+
+
+# --- many files -------------------------------------------------------------------------------
+
+
+@dataclass
+class BankSet:
+    """Everything loaded: good questions, every problem, and the files skipped for problems."""
+
+    questions: list[Question] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def topics(self) -> list[str]:
+        return sorted({q.topic for q in self.questions})
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Bank files under the given files and folders (folders: every .yaml/.yml inside)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem(str(path), 1, 1, "no such file or folder"))
+    return found, problems
+
+
+def _cached_check(path: Path, data: bytes, cache: Path | None, today: dt.date) -> tuple[list[Question], list[Problem]]:
+    if cache is None:
+        return check_file(path, data, today)
+    digest = hashlib.blake2b(data, digest_size=16)
+    digest.update(f"{CACHE_FORMAT}|{path}|{today.isoformat()}".encode())
+    key = digest.hexdigest()
+    entry = cache / f"bank-{hashlib.blake2b(str(path).encode(), digest_size=8).hexdigest()}.json"
+    try:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return ([Question.from_dict(q) for q in stored["questions"]],
+                    [Problem(*p) for p in stored["problems"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no cache or an unreadable one: validate from the source
+    questions, problems = check_file(path, data, today)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({
+            "key": key,
+            "questions": [q.to_dict() for q in questions],
+            "problems": [[p.path, p.line, p.col, p.message] for p in problems],
+        }), encoding="utf-8")
+        os.replace(tmp, entry)  # atomic, so a second process never reads half a cache file
+    except OSError:
+        pass  # a read-only data directory only costs speed
+    return questions, problems
+
+
+def load_banks(paths: list[Path], *, cache: Path | None = None, today: dt.date | None = None,
+               display_root: Path | None = None) -> BankSet:
+    """Load and validate every bank under `paths`.
+
+    A file with any problem is skipped whole and its problems reported; the rest still load.
+    Ids must be unique across all files; a file that reuses an earlier file's id is the one skipped.
+    """
+    today = today or dt.date.today()
+    result = BankSet()
+    files, missing = discover(paths)
+    result.problems.extend(missing)
+    owner: dict[str, tuple[str, int]] = {}
+    for path in files:
+        shown = _display(path, display_root)
+        result.files.append(shown)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.problems.append(Problem(shown, 1, 1, f"cannot read: {exc.strerror or exc}"))
+            result.skipped_files.append(shown)
+            continue
+        questions, problems = _cached_check(Path(shown), data, cache, today)
+        clashes = []
+        for q in questions:
+            if q.id in owner:
+                first_file, first_line = owner[q.id]
+                line = int(q.origin.rsplit(":", 1)[1])
+                clashes.append(Problem(shown, line, 1, f"duplicate id {q.id!r}: already used at {first_file}:{first_line}"))
+        problems = problems + clashes
+        if problems:
+            result.problems.extend(problems)
+            result.skipped_files.append(shown)
+            continue
+        for q in questions:
+            owner[q.id] = (shown, int(q.origin.rsplit(":", 1)[1]))
+        result.questions.extend(questions)
+    return result
+
+
+def _display(path: Path, root: Path | None) -> Path:
+    """A path as an author would want it shown: relative to `root` when under it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve())
+        except ValueError:
+            pass
+    return path

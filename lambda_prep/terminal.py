@@ -1,0 +1,155 @@
+"""The one place that knows about the terminal.
+
+Whether stdin/stdout are terminals, colour (NO_COLOR, --no-color), width, prompts (questionary
+when interactive, a plain numbered prompt reading lines from stdin otherwise), the pager and
+progress bars. Everything else receives a Terminal and never looks at sys.stdout itself, so it can
+be driven in tests without a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import IO, Sequence
+
+
+class EndOfInput(Exception):
+    """stdin closed while a prompt was waiting (plain mode)."""
+
+
+@dataclass
+class Terminal:
+    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    interactive: bool | None = None  # None: decide from the streams
+    no_color: bool = False
+
+    def __post_init__(self) -> None:
+        self.stdout_isatty = _isatty(self.stdout)
+        self.stdin_isatty = _isatty(self.stdin)
+        if self.interactive is None:
+            self.interactive = self.stdin_isatty and self.stdout_isatty and os.environ.get("TERM") != "dumb"
+        if os.environ.get("NO_COLOR"):
+            self.no_color = True
+        self._console = None
+        self._err_console = None
+
+    # --- output -----------------------------------------------------------------------------
+
+    @property
+    def console(self):
+        """A rich Console on stdout: styled in a terminal, plain text when piped."""
+        if self._console is None:
+            self._console = self._make_console(self.stdout, self.stdout_isatty)
+        return self._console
+
+    @property
+    def err_console(self):
+        if self._err_console is None:
+            self._err_console = self._make_console(self.stderr, _isatty(self.stderr))
+        return self._err_console
+
+    def _make_console(self, stream: IO[str], isatty: bool):
+        from rich.console import Console
+
+        width = None if isatty else int(os.environ.get("COLUMNS", "100") or 100)
+        return Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
+                       width=width, highlight=False, soft_wrap=not isatty,
+                       emoji=False, color_system="auto" if isatty and not self.no_color else None)
+
+    def echo(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def error(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def page(self, renderable, *, use_pager: bool = True) -> None:
+        """Print, through a pager when in a terminal and the text is taller than the screen."""
+        console = self.console
+        if use_pager and self.stdout_isatty and self.stdin_isatty:
+            with console.capture() as capture:
+                console.print(renderable)
+            text = capture.get()
+            if text.count("\n") > console.size.height - 2:
+                os.environ.setdefault("LESS", "-R -F -X")  # -R keeps colours, -F quits if it fits
+                with console.pager(styles=True):
+                    console.print(renderable)
+                return
+            self.stdout.write(text)
+            self.stdout.flush()
+            return
+        console.print(renderable)
+
+    # --- prompts ----------------------------------------------------------------------------
+
+    def read_line(self, message: str) -> str:
+        """Plain mode: print a prompt, read one line. EOF raises EndOfInput."""
+        self.stdout.write(message)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.stdout.write("\n")
+            raise EndOfInput()
+        return line.rstrip("\r\n")
+
+    def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:
+        """Interactive: arrow keys + Enter. Returns the chosen text."""
+        import questionary  # lazy: prompt_toolkit costs ~100 ms
+
+        return questionary.select(message, choices=list(choices), default=default,
+                                  qmark="?", instruction=" ").unsafe_ask()
+
+    def checkbox(self, message: str, choices: Sequence[str]) -> list[str]:
+        """Interactive: space ticks, Enter submits. Returns the ticked texts."""
+        import questionary
+
+        return questionary.checkbox(message, choices=list(choices), qmark="?").unsafe_ask()
+
+    def text(self, message: str) -> str:
+        import questionary
+
+        return questionary.text(message, qmark="?", multiline=False).unsafe_ask()
+
+    def confirm(self, message: str, *, default: bool = False) -> bool:
+        if self.interactive:
+            import questionary
+
+            return bool(questionary.confirm(message, default=default, qmark="?").unsafe_ask())
+        answer = self.read_line(f"{message} [{'Y/n' if default else 'y/N'}] ").strip().lower()
+        return default if not answer else answer in ("y", "yes")
+
+    def progress(self, total: int, description: str):
+        """A progress bar in a terminal; a no-op context elsewhere. Yields an advance(n) callable."""
+        return _Progress(self, total, description)
+
+
+class _Progress:
+    def __init__(self, terminal: Terminal, total: int, description: str):
+        self.terminal, self.total, self.description = terminal, total, description
+        self._progress = None
+
+    def __enter__(self):
+        if not self.terminal.stdout_isatty or self.total <= 0:
+            return lambda n=1: None
+        from rich.progress import Progress
+
+        self._progress = Progress(console=self.terminal.err_console, transient=True)
+        self._progress.__enter__()
+        task = self._progress.add_task(self.description, total=self.total)
+        return lambda n=1: self._progress.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+        return False
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -90,6 +90,11 @@ def validate(
     term.echo(f"ok: {summary}")
 
 
+from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
+
+app.add_typer(_simulate_app, name="simulate")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -84,6 +84,23 @@ class Terminal:
             return
         console.print(renderable)
 
+    def play(self, frames, *, seconds: float = 4.0) -> None:
+        """Show frames one after another over about `seconds` (terminals only; never sleeps when piped)."""
+        if not frames:
+            return
+        if not self.stdout_isatty:
+            return
+        import time
+
+        from rich.live import Live
+
+        delay = seconds / len(frames)
+        with Live(frames[0], console=self.console, refresh_per_second=max(4, int(1 / max(delay, 0.01))),
+                  transient=True) as live:
+            for frame in frames:
+                live.update(frame)
+                time.sleep(delay)
+
     # --- prompts ----------------------------------------------------------------------------
 
     def read_line(self, message: str) -> str:

@@ -1,0 +1,1 @@
+"""Rich renderers. With terminal.py, the only modules that import rich or questionary."""

@@ -1,0 +1,27 @@
+"""Pieces every simulation picture ends with or reuses."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def interview_footer(lines: Sequence[str], *, explain_topic: str, quiz_topic: str | None = None):
+    """The closing box: what to say in the interview, and where to go next."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text()
+    for line in lines:
+        body.append("• " + line + "\n")
+    body.append("\nNext: ", style="bold")
+    body.append(f"lambda-prep explain {explain_topic}")
+    body.append("  ·  ")
+    body.append(f"lambda-prep quiz --topic {quiz_topic or explain_topic}")
+    return Panel(body, title="What to say in the interview", title_align="left", border_style="green")
+
+
+def bar(fraction: float, width: int = 30, *, fill: str = "█", empty: str = "░") -> str:
+    """A horizontal bar for a 0..1 fraction, in plain characters (readable when piped)."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    filled = round(fraction * width)
+    return fill * filled + empty * (width - filled)

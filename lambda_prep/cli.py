@@ -54,12 +54,306 @@ def _main(
 def _terminal(ctx: typer.Context, interactive: Optional[bool] = None):
     from lambda_prep.terminal import Terminal
 
-    return Terminal(interactive=interactive, no_color=bool((ctx.obj or {}).get("no_color")))
+    return Terminal(interactive=interactive, no_color=bool((ctx.find_root().obj or {}).get("no_color")))
 
 
-def _fail(term, message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
+def _exit(term, message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     term.error(message)
     return typer.Exit(int(code))
+
+
+def _complete_topic(incomplete: str):
+    return topics.complete(incomplete)
+
+
+def _open_store(term):
+    from lambda_prep import library
+    from lambda_prep.study.store import StoreError
+
+    try:
+        return library.open_store()
+    except StoreError as exc:
+        raise _exit(term, f"Error: {exc}") from None
+
+
+def _load_banks(term, extra: Optional[List[Path]] = None):
+    """All banks; problems in them are reported on stderr and those files skipped."""
+    from lambda_prep import library
+
+    banks = library.load_all_banks(extra or [])
+    if banks.problems:
+        term.error(f"warning: skipped {len(banks.skipped_files)} bank file(s) with problems "
+                   f"(run lambda-prep validate for details):")
+        for problem in banks.problems[:20]:
+            term.error(f"  {problem}")
+        if len(banks.problems) > 20:
+            term.error(f"  ... and {len(banks.problems) - 20} more")
+    return banks
+
+
+def _topics_or_exit(term, requested: Optional[List[str]], banks) -> list:
+    from lambda_prep import library
+
+    try:
+        return library.resolve_topics(requested or [], banks)
+    except library.UsageError as exc:
+        raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+
+
+# --- study ------------------------------------------------------------------------------------
+
+
+@app.command()
+def quiz(
+    ctx: typer.Context,
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="Only this topic (repeatable; aliases work)."),
+    count: int = typer.Option(20, "--count", "-n", min=1, max=1000, help="At most this many questions."),
+    new: bool = typer.Option(False, "--new", help="Only questions you have not seen (still within the daily limit)."),
+    due: bool = typer.Option(False, "--due", help="Only questions due for review."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="Arrow-key prompts, or plain numbered prompts reading stdin "
+                                                    "[default: interactive when stdin and stdout are terminals]"),
+) -> None:
+    """Study: due reviews first, then new questions up to the daily limit, topics interleaved.
+
+    After each answer you see whether it was right, the correct answer, why, and the source.
+    Every answer is saved as you give it: Ctrl-C keeps everything answered so far.
+
+    In plain mode (piped or --no-interactive) type the number of your answer (1 3 for several),
+    h for a hint, ? if you don't know, or end with ? if unsure.
+
+    \b
+    Examples:
+      lambda-prep quiz
+      lambda-prep quiz --topic cold-starts --topic retries --count 10
+      lambda-prep quiz --due
+      printf '2\\n1\\n' | lambda-prep quiz --count 2 --seed 1
+    """
+    if new and due:
+        term = _terminal(ctx)
+        raise _exit(term, "Error: --new and --due exclude each other; use one (or neither for both).",
+                    ExitCode.USAGE)
+    _study(ctx, topic, count, "new" if new else "due" if due else "all", seed, bank, interactive)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="Only this topic (repeatable)."),
+    count: int = typer.Option(100, "--count", "-n", min=1, max=1000, help="At most this many questions."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix the order."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="Arrow-key prompts or plain numbered prompts."),
+) -> None:
+    """Review the questions that are due, and nothing new. Says when the next one is due if none are.
+
+    \b
+    Examples:
+      lambda-prep review
+      lambda-prep review --topic concurrency
+    """
+    _study(ctx, topic, count, "due", seed, None, interactive)
+
+
+def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.session import Quiz, Summary
+    from lambda_prep.study.store import StoreError
+    from lambda_prep.views import quiz as view
+
+    term = _terminal(ctx, interactive)
+    banks = _load_banks(term, bank)
+    topic_names = _topics_or_exit(term, topic_args, banks)
+    store = _open_store(term)
+    try:
+        now = utcnow()
+        scheduler, rng, plan, config = library.prepare_quiz(
+            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now)
+        if not plan.questions:
+            up = library.upcoming(store, banks, now, config.day_start_hour)
+            reason = {"due": "Nothing is due for review",
+                      "new": "No new questions left today" if plan.new_total else "No new questions left",
+                      "all": "Nothing to study right now"}[mode]
+            if mode != "due" and plan.new_total and plan.new_allowed <= 0:
+                reason += f" (daily limit of {config.new_per_day} new questions reached; "
+                reason += "lambda-prep config new-per-day N raises it)"
+            nxt = up["next"]
+            from lambda_prep.views.common import local_time, until
+
+            when = f" The next review is due {until(nxt, now)} ({local_time(nxt)})." if nxt else ""
+            term.echo(f"{reason}.{when}")
+            return
+        ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
+        summary = Summary()
+        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow)
+        try:
+            runner.run(plan.questions, summary)
+        except KeyboardInterrupt:
+            view.show_summary(term, summary, library.upcoming(store, banks, utcnow(), config.day_start_hour),
+                              utcnow())
+            saved = len(summary.outcomes)
+            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved.",
+                        ExitCode.INTERRUPTED) from None
+        except StoreError as exc:
+            raise _exit(term, f"Error: {exc}") from None
+        now = utcnow()
+        view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
+        if summary.ended_early:
+            term.echo("Input ended; answers given so far are saved.")
+    finally:
+        store.close()
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the same data as JSON, for scripts."),
+    months: int = typer.Option(6, "--months", min=1, max=24, help="Months shown in the review heatmap."),
+) -> None:
+    """Your progress: mastery per topic, card states, accuracy, due forecast, streak, heatmap.
+
+    Mastery is the mean predicted recall (FSRS) of a topic's questions you have seen, weighted by
+    the share of the topic you have seen: 100% means everything seen and remembered.
+
+    \b
+    Examples:
+      lambda-prep stats
+      lambda-prep stats --json | jq '.topics[] | {topic, mastery}'
+    """
+    import json
+
+    from lambda_prep import library
+    from lambda_prep.study import stats as stats_model
+    from lambda_prep.study.scheduler import utcnow
+
+    term = _terminal(ctx)
+    banks = _load_banks(term)
+    store = _open_store(term)
+    try:
+        config = library.settings(store)
+        report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
+                                     heatmap_weeks=round(months * 4.35))
+    finally:
+        store.close()
+    if as_json:
+        term.echo(json.dumps(report, indent=2))
+        return
+    from lambda_prep.views import stats as view
+
+    view.show(term, report)
+
+
+@app.command("topics")
+def list_topics(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Every topic with its number of questions and your mastery.
+
+    \b
+    Examples:
+      lambda-prep topics
+      lambda-prep topics --json
+    """
+    import json
+
+    from lambda_prep.study import stats as stats_model
+    from lambda_prep.study.scheduler import utcnow
+
+    term = _terminal(ctx)
+    banks = _load_banks(term)
+    store = _open_store(term)
+    try:
+        rows = stats_model.topic_overview(store, banks.questions, utcnow())
+    finally:
+        store.close()
+    if as_json:
+        term.echo(json.dumps(rows, indent=2))
+        return
+    from lambda_prep.views import stats as view
+
+    view.show_topics(term, rows)
+
+
+@app.command()
+def reset(
+    ctx: typer.Context,
+    topic: Optional[str] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                        help="Only forget this topic."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (needed without a terminal)."),
+) -> None:
+    """Forget your progress (all of it, or one topic). Asks first.
+
+    \b
+    Examples:
+      lambda-prep reset --topic layers
+      lambda-prep reset --yes
+    """
+    term = _terminal(ctx)
+    topic_name = None
+    if topic:
+        banks = _load_banks(term)
+        topic_name = _topics_or_exit(term, [topic], banks)[0]
+    what = f"your progress in {topic_name}" if topic_name else "all your progress"
+    if not yes:
+        if not term.interactive:
+            raise _exit(term, f"Error: refusing to forget {what} without confirmation; no terminal to ask. "
+                              f"Pass --yes to confirm.", ExitCode.USAGE)
+        if not term.confirm(f"Forget {what}? This cannot be undone.", default=False):
+            term.echo("Nothing changed.")
+            return
+    store = _open_store(term)
+    try:
+        cards, reviews = store.reset(topic_name)
+    finally:
+        store.close()
+    term.echo(f"Forgot {what}: {cards} questions and {reviews} reviews.")
+
+
+@app.command()
+def config(
+    ctx: typer.Context,
+    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day or day-start-hour."),
+    value: Optional[str] = typer.Argument(None, help="The new value; omit to show the current one."),
+) -> None:
+    """Show or change settings: desired retention, new questions per day, day start hour.
+
+    \b
+    Examples:
+      lambda-prep config
+      lambda-prep config new-per-day 30
+      lambda-prep config desired-retention 0.92
+    """
+    from lambda_prep import library, paths
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        if name is not None and value is not None:
+            try:
+                stored = library.set_setting(store, name, value)
+            except library.UsageError as exc:
+                raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+            term.echo(f"{name} = {stored}")
+            return
+        current = library.settings(store)
+    finally:
+        store.close()
+    values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
+              "day-start-hour": current.day_start_hour}
+    if name is not None:
+        if name not in values:
+            raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)
+        term.echo(str(values[name]))
+        return
+    for key, val in values.items():
+        term.echo(f"{key:<18} {val:<6} {library.SETTINGS[key][4]}")
+    term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
 @app.command()
@@ -71,6 +365,7 @@ def validate(
     """Check the built-in banks, your own banks and any files or folders given.
 
     Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
+    Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
 
     \b
     Examples:
@@ -86,8 +381,71 @@ def validate(
     summary = (f"{len(report.questions)} questions in {len(report.files)} files"
                f"{'' if not report.problems else f'; {len(report.problems)} problems'}")
     if report.problems:
-        raise _fail(term, f"invalid: {summary}")
+        raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    topic: Optional[str] = typer.Argument(None, autocompletion=_complete_topic,
+                                          help="A topic or alias (cold-start, vpc, dlq...). Omit to list them."),
+    pager: bool = typer.Option(True, "--pager/--no-pager", help="Page long output in a terminal."),
+) -> None:
+    """A topic in five minutes: the concept, the numbers to know, the 30-second interview
+    answer, the traps, the follow-up questions, and what to run next.
+
+    \b
+    Examples:
+      lambda-prep explain
+      lambda-prep explain cold-start
+      lambda-prep explain "cold starts" --no-pager
+    """
+    from lambda_prep import explain as explainers
+
+    term = _terminal(ctx)
+    if topic is None:
+        from lambda_prep.views import explain as view
+
+        view.show_list(term, explainers.available())
+        return
+    name = topics.resolve(topic)
+    if name is None:
+        close = topics.suggest(topic)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise _exit(term, f"Error: unknown topic {topic!r}.{hint} See: lambda-prep explain", ExitCode.USAGE)
+    try:
+        text = explainers.read(name)
+    except FileNotFoundError:
+        raise _exit(term, f"Error: no explainer for {name} yet.") from None
+    mastery = _mastery_line(name)
+    from lambda_prep.views import explain as view
+
+    view.show(term, text, mastery=mastery, use_pager=pager)
+
+
+def _mastery_line(topic_name: str) -> Optional[str]:
+    """The learner's mastery of a topic, if they have studied it (never fails the command)."""
+    import os
+
+    from lambda_prep import paths
+
+    if not paths.database_path().exists() or os.environ.get("LAMBDA_PREP_NO_MASTERY"):
+        return None
+    try:
+        from lambda_prep import library
+        from lambda_prep.study import stats as stats_model
+        from lambda_prep.study.scheduler import utcnow
+
+        banks = library.load_all_banks()
+        with library.open_store() as store:
+            rows = stats_model.topic_overview(store, banks.questions, utcnow())
+    except Exception:  # a damaged store is reported by the study commands, not here
+        return None
+    for row in rows:
+        if row["topic"] == topic_name and row["seen"]:
+            return f"Your mastery: {row['mastery']:.0%} ({row['seen']} of {row['questions']} questions seen)"
+    return None
 
 
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)

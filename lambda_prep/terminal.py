@@ -56,7 +56,7 @@ class Terminal:
 
         width = None if isatty else int(os.environ.get("COLUMNS", "100") or 100)
         return Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
-                       width=width, highlight=False, soft_wrap=not isatty,
+                       width=width, highlight=False,
                        emoji=False, color_system="auto" if isatty and not self.no_color else None)
 
     def echo(self, text: str = "") -> None:
@@ -111,7 +111,12 @@ class Terminal:
         if not line:
             self.stdout.write("\n")
             raise EndOfInput()
-        return line.rstrip("\r\n")
+        line = line.rstrip("\r\n")
+        if not self.stdin_isatty:
+            # Nobody typed it, so no newline was echoed: show the answer as a transcript would.
+            self.stdout.write(line + "\n")
+            self.stdout.flush()
+        return line
 
     def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:
         """Interactive: arrow keys + Enter. Returns the chosen text."""

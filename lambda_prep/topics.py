@@ -74,7 +74,7 @@ def suggest(text: str, known: list[str] | None = None) -> list[str]:
     """Close matches for a topic the learner mistyped, best first."""
     names = list(TOPICS) + [k for k in (known or ()) if k not in TOPICS]
     keys = {**{_normalise(n): n for n in names}, **_LOOKUP}
-    found = difflib.get_close_matches(_normalise(text), list(keys), n=6, cutoff=0.6)
+    found = difflib.get_close_matches(_normalise(text), list(keys), n=6, cutoff=0.7)
     out: list[str] = []
     for key in found:
         if keys[key] not in out:

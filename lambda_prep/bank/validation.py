@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lambda_prep.bank.loader import LoadError, LocDict, LocList, Pos, load
+from lambda_prep.bank.nodes import LoadError, LocDict, LocList, Pos
 from lambda_prep.bank.model import QUESTION_TYPES, TRUE_FALSE_CHOICES, Problem, Question
 
 # Bump when validation rules change, so cached results from an older release are not trusted.
@@ -243,6 +243,8 @@ def _check_date(value: object, pos: Pos, where: str, c: _Checker, today: dt.date
 
 def check_file(path: Path, text: bytes, today: dt.date | None = None) -> tuple[list[Question], list[Problem]]:
     """Validate one bank file on its own (cross-file checks happen in load_banks)."""
+    from lambda_prep.bank.loader import load  # lazy: PyYAML is only needed on a cache miss
+
     today = today or dt.date.today()
     shown = str(path)
     try:

@@ -1,0 +1,1 @@
+"""Studying: FSRS scheduling and grading (pure), the SQLite progress store, quiz sessions, stats."""

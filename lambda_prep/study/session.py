@@ -1,0 +1,212 @@
+"""A quiz: choosing the questions, then asking them one by one against an injected UI.
+
+Pure of any terminal: the UI (views.quiz for people, a fake in tests) asks and shows; this module
+grades, schedules and saves each answer before asking the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Protocol, Sequence
+
+from lambda_prep.bank.model import Question
+from lambda_prep.study import grading
+from lambda_prep.study.grading import Attempt, Rating
+from lambda_prep.study.scheduler import CardState, Scheduler, day_bounds, is_due
+from lambda_prep.study.store import Review, Store
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to ask, in order, and what was left out."""
+
+    questions: list[Question]
+    due_total: int  # due questions matching the filters (before --count)
+    new_total: int  # unseen questions matching the filters
+    new_allowed: int  # new questions still allowed today
+
+
+def interleave(groups: dict[str, list[Question]], rng: random.Random) -> list[Question]:
+    """Round-robin across topics (interleaving beats blocking for discrimination), topic order shuffled."""
+    order = sorted(groups)
+    rng.shuffle(order)
+    queues = [list(groups[t]) for t in order]
+    out: list[Question] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop(0))
+    return out
+
+
+def plan(questions: Sequence[Question], cards: dict[str, CardState], *, now: dt.datetime, rng: random.Random,
+         topics: Sequence[str] = (), count: int = 20, mode: str = "all", new_allowed: int = 20,
+         day_start_hour: int = 4) -> Plan:
+    """Due questions first (most overdue first within a topic), then new ones up to today's limit.
+
+    mode: "all", "due" (reviews only) or "new" (new only; still bound by the daily limit).
+    """
+    wanted = [q for q in questions if not topics or q.topic in topics]
+    _, end_of_day = day_bounds(now, day_start_hour)
+    due: dict[str, list[Question]] = defaultdict(list)
+    new: dict[str, list[Question]] = defaultdict(list)
+    for q in wanted:
+        card = cards.get(q.id)
+        if card is None:
+            new[q.topic].append(q)
+        elif is_due(card, now, end_of_day):
+            due[q.topic].append(q)
+    for topic in due:
+        rng.shuffle(due[topic])  # ties broken at random, then the most overdue first
+        due[topic].sort(key=lambda q: cards[q.id].due)
+    for topic in new:
+        rng.shuffle(new[topic])
+        new[topic].sort(key=lambda q: q.difficulty)  # basics before senior-level detail
+    due_list = interleave(due, rng) if mode in ("all", "due") else []
+    new_list = interleave(new, rng)[:max(new_allowed, 0)] if mode in ("all", "new") else []
+    chosen = (due_list + new_list)[:count]
+    return Plan(chosen, sum(map(len, due.values())), sum(map(len, new.values())), max(new_allowed, 0))
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceAnswer:
+    selected: tuple[str, ...]
+    duration_s: float | None  # None: not measured (input piped from a script)
+    hinted: bool = False
+    unsure: bool = False
+    changed: bool = False
+    dont_know: bool = False
+
+
+@dataclass(frozen=True)
+class RecallAnswer:
+    typed: str
+    covered: tuple[int, ...]  # indexes of the key points the learner says they gave
+    rating: Rating
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: Question
+    correct: bool
+    rating: Rating
+    card: CardState
+    answer_text: str
+
+
+class QuizUI(Protocol):
+    def ask_choice(self, question: Question, choices: Sequence[str], position: int, total: int) -> ChoiceAnswer: ...
+
+    def ask_recall(self, question: Question, position: int, total: int,
+                   preview: Callable[[], dict[int, dt.timedelta]]) -> RecallAnswer: ...
+
+    def show_outcome(self, outcome: Outcome, now: dt.datetime) -> None: ...
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+    ended_early: bool = False  # input ran out before the last question
+
+    def by_topic(self) -> dict[str, tuple[int, int]]:
+        """topic -> (answered, correct)."""
+        out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for o in self.outcomes:
+            out[o.question.topic][0] += 1
+            out[o.question.topic][1] += int(o.correct)
+        return {t: (a, c) for t, (a, c) in sorted(out.items())}
+
+
+def words_in(question: Question, choices: Sequence[str]) -> int:
+    return len(question.prompt.split()) + sum(len(c.split()) for c in choices)
+
+
+class Quiz:
+    def __init__(self, store: Store, scheduler: Scheduler, ui: QuizUI, *, rng: random.Random,
+                 clock: Callable[[], dt.datetime]):
+        self.store, self.scheduler, self.ui, self.rng, self.clock = store, scheduler, ui, rng, clock
+
+    def run(self, questions: Sequence[Question], summary: Summary | None = None) -> Summary:
+        """Ask each question; save each answer before the next. Failed questions come back once
+        at the end of the session if their relearning step is due by then (as in Anki).
+
+        KeyboardInterrupt and EndOfInput propagate after marking `summary`: every answer already
+        given is committed.
+        """
+        from lambda_prep.terminal import EndOfInput
+
+        summary = summary if summary is not None else Summary()
+        queue = list(questions)
+        retried: set[str] = set()
+        position = 0
+        total = len(queue)
+        try:
+            while queue:
+                question = queue.pop(0)
+                position += 1
+                outcome = self.ask(question, position, total)
+                summary.outcomes.append(outcome)
+                self.ui.show_outcome(outcome, self.clock())
+                if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
+                    retried.add(question.id)
+                    queue.append(question)
+                    total += 1
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            raise
+        except EndOfInput:
+            summary.ended_early = True
+        return summary
+
+    def ask(self, question: Question, position: int, total: int) -> Outcome:
+        if question.type == "recall":
+            answer = self.ui.ask_recall(question, position, total,
+                                        lambda: self.scheduler.preview(self.store.card(question.id), question.id,
+                                                                       question.topic, self.clock()))
+            rating, correct = answer.rating, answer.rating != Rating.AGAIN
+            text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
+            duration = answer.duration_s
+        else:
+            choices = list(question.choices)
+            if question.type != "true-false":
+                self.rng.shuffle(choices)
+            answer = self.ui.ask_choice(question, choices, position, total)
+            correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
+            rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
+                                           words=words_in(question, choices), hinted=answer.hinted,
+                                           unsure=answer.unsure, changed=answer.changed,
+                                           dont_know=answer.dont_know))
+            text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
+            duration = answer.duration_s
+        when = self.clock()
+        duration_ms = None if duration is None else int(round(duration * 1000))
+        card = self.store.record(
+            Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
+            lambda before: self.scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
+        return Outcome(question, correct, rating, card, text)
+
+
+def next_due_counts(cards: dict[str, CardState], live_ids: set[str], now: dt.datetime,
+                    day_start_hour: int = 4) -> dict[str, object]:
+    """When the next reviews fall: later today, tomorrow, within 7 days, and the very next one."""
+    _, end_of_day = day_bounds(now, day_start_hour)
+    tomorrow_end = end_of_day + dt.timedelta(days=1)
+    week_end = end_of_day + dt.timedelta(days=7)
+    live = [c for qid, c in cards.items() if qid in live_ids]
+    due_now = [c for c in live if is_due(c, now, end_of_day)]
+    upcoming = sorted(c.due for c in live if not is_due(c, now, end_of_day))
+    return {
+        "due_now": len(due_now),
+        "later_today": sum(1 for d in upcoming if d < end_of_day),
+        "tomorrow": sum(1 for d in upcoming if end_of_day <= d < tomorrow_end),
+        "next_7_days": sum(1 for d in upcoming if d < week_end),
+        "next": upcoming[0] if upcoming else None,
+    }

@@ -1,0 +1,295 @@
+"""Progress in SQLite: a versioned schema with migrations, one transaction per answer.
+
+- Every answer is its own committed transaction, so Ctrl-C or a crash loses nothing answered.
+- WAL mode and BEGIN IMMEDIATE with a busy timeout let two quizzes in two terminals write safely;
+  the card is re-read inside the transaction, so a review in one terminal is never overwritten
+  by the other.
+- A file that is not a lambda-prep database, is damaged, or was written by a newer release is
+  reported (StoreError) and never replaced or reset.
+- Before migrating an existing database, a copy is kept beside it (progress.db.schema-N.bak).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from lambda_prep.study.scheduler import CardState
+
+APPLICATION_ID = 0x4C505250  # "LPRP": marks the file as ours
+BUSY_TIMEOUT_MS = 15000
+
+
+class StoreError(Exception):
+    """The progress database cannot be used; the message names the file and what to do."""
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    _run(db, """
+        CREATE TABLE cards (
+            question_id TEXT PRIMARY KEY,
+            card_id     INTEGER NOT NULL,
+            topic       TEXT NOT NULL,
+            state       INTEGER NOT NULL,
+            step        INTEGER,
+            stability   REAL,
+            difficulty  REAL,
+            due         TEXT NOT NULL,
+            last_review TEXT,
+            reps        INTEGER NOT NULL DEFAULT 0,
+            lapses      INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE reviews (
+            id           INTEGER PRIMARY KEY,
+            question_id  TEXT NOT NULL,
+            rating       INTEGER NOT NULL,
+            reviewed_at  TEXT NOT NULL,
+            duration_ms  INTEGER,
+            answer       TEXT,
+            correct      INTEGER NOT NULL,
+            state_before INTEGER NOT NULL
+        );
+    """)
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    # Stats per topic must survive a question leaving the banks, so reviews carry their topic;
+    # the index keeps stats and the heatmap fast over long histories; settings hold the config.
+    _run(db, """
+        ALTER TABLE reviews ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+        UPDATE reviews SET topic = COALESCE(
+            (SELECT topic FROM cards WHERE cards.question_id = reviews.question_id), '');
+        ALTER TABLE reviews ADD COLUMN due_before TEXT;
+        ALTER TABLE reviews ADD COLUMN due_after TEXT;
+        CREATE INDEX reviews_at ON reviews (reviewed_at);
+        CREATE INDEX reviews_question ON reviews (question_id);
+        CREATE INDEX cards_due ON cards (due);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """)
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it commits first, and a migration must be one transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4"}
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse(text: str | None) -> dt.datetime | None:
+    return None if text is None else dt.datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Review:
+    """One answer, as the review log keeps it."""
+
+    question_id: str
+    topic: str
+    rating: int
+    reviewed_at: dt.datetime
+    duration_ms: int | None
+    answer: str
+    correct: bool
+
+
+class Store:
+    def __init__(self, path: Path, *, migrate_to: int = SCHEMA_VERSION):
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {path.parent}: {exc.strerror or exc}. "
+                             f"Set LAMBDA_PREP_HOME to a writable folder.") from None
+        existed = path.exists() and path.stat().st_size > 0
+        try:
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the progress database {path}: {exc}. "
+                             f"Check the file's permissions, or set LAMBDA_PREP_HOME to another folder.") from None
+        try:
+            self._prepare(existed, migrate_to)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise self.damaged(exc) from None
+
+    def damaged(self, exc: Exception) -> StoreError:
+        return StoreError(
+            f"the progress database {self.path} is damaged or unreadable ({exc}). It has been left "
+            f"untouched. To keep your history, restore a backup over it (a copy named "
+            f"{self.path.name}.schema-N.bak sits beside it after upgrades); to start afresh, move it "
+            f"aside (mv \"{self.path}\" \"{self.path}.damaged\") and run lambda-prep again.")
+
+    def _prepare(self, existed: bool, migrate_to: int) -> None:
+        db = self.db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
+            raise StoreError(f"{self.path} is not a lambda-prep progress database (it holds other data). "
+                             f"It has been left untouched; set LAMBDA_PREP_HOME to another folder.")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer lambda-prep (schema {version}; this release "
+                             f"reads up to {SCHEMA_VERSION}). Upgrade lambda-prep: pip install -U lambda-prep")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
+        if version < migrate_to:
+            if existed and version > 0:
+                self._backup(version)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # Another process may have migrated while we waited for the lock.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                for number in range(version + 1, migrate_to + 1):
+                    MIGRATIONS[number - 1](db)
+                    db.execute(f"PRAGMA user_version = {number}")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def _backup(self, version: int) -> None:
+        target = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
+        if target.exists():
+            return
+        copy = sqlite3.connect(target)
+        try:
+            self.db.backup(copy)
+        finally:
+            copy.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def query(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        try:
+            return self.db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
+    # --- cards --------------------------------------------------------------------------------
+
+    _CARD_COLUMNS = "question_id, topic, state, step, stability, difficulty, due, last_review, reps, lapses"
+
+    @staticmethod
+    def _card(row: tuple) -> CardState:
+        qid, topic, state, step, stability, difficulty, due, last, reps, lapses = row
+        return CardState(qid, topic, state, step, stability, difficulty, _parse(due), _parse(last), reps, lapses)
+
+    def card(self, question_id: str) -> CardState | None:
+        rows = self.query(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,))
+        return self._card(rows[0]) if rows else None
+
+    def cards(self) -> dict[str, CardState]:
+        return {row[0]: self._card(row) for row in self.query(f"SELECT {self._CARD_COLUMNS} FROM cards")}
+
+    def record(self, review: Review, schedule: Callable[[CardState | None], CardState]) -> CardState:
+        """Log one answer and reschedule its card, atomically.
+
+        `schedule` gets the card as it is in the database at that moment (another terminal may
+        have reviewed it since this quiz started) and returns its next state.
+        """
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ?",
+                                  (review.question_id,)).fetchall()
+                before = self._card(rows[0]) if rows else None
+                after = schedule(before)
+                from lambda_prep.study.scheduler import card_id_for
+
+                db.execute(
+                    "INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer, correct,"
+                    " state_before, due_before, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (review.question_id, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
+                     review.answer, int(review.correct), before.state if before else 0,
+                     _iso(before.due) if before else None, _iso(after.due)))
+                db.execute(
+                    f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (card_id_for(after.question_id), after.question_id, after.topic, after.state, after.step,
+                     after.stability, after.difficulty, _iso(after.due), _iso(after.last_review), after.reps,
+                     after.lapses))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"the progress database {self.path} stayed locked by another lambda-prep for "
+                                 f"{BUSY_TIMEOUT_MS // 1000} s; this answer was not saved. Try again.") from None
+            raise self.damaged(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+        return after
+
+    # --- history ------------------------------------------------------------------------------
+
+    def review_count(self) -> int:
+        return self.query("SELECT count(*) FROM reviews")[0][0]
+
+    def new_since(self, since: dt.datetime) -> int:
+        """Questions seen for the first time since `since` (for the daily new-question limit)."""
+        return self.query("SELECT count(*) FROM reviews WHERE state_before = 0 AND reviewed_at >= ?",
+                           (_iso(since),))[0][0]
+
+    def reviews(self, question_id: str | None = None) -> list[tuple]:
+        sql = ("SELECT question_id, topic, rating, reviewed_at, duration_ms, answer, correct, state_before "
+               "FROM reviews")
+        if question_id is None:
+            return self.query(sql + " ORDER BY id")
+        return self.query(sql + " WHERE question_id = ? ORDER BY id", (question_id,))
+
+    def reset(self, topic: str | None = None) -> tuple[int, int]:
+        """Forget progress (all, or one topic). Returns (cards, reviews) removed."""
+        where, params = ("", ()) if topic is None else (" WHERE topic = ?", (topic,))
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            cards = db.execute("DELETE FROM cards" + where, params).rowcount
+            reviews = db.execute("DELETE FROM reviews" + where, params).rowcount
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise self.damaged(exc) from None
+        return cards, reviews
+
+    # --- settings -----------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        stored = dict(self.query("SELECT key, value FROM settings"))
+        return {**SETTINGS_DEFAULTS, **stored}
+
+    def set_setting(self, key: str, value: str) -> None:
+        try:
+            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None

@@ -1,0 +1,33 @@
+"""Rendering explainers: rich Markdown in a terminal, the Markdown text itself when piped."""
+
+from __future__ import annotations
+
+from lambda_prep.terminal import Terminal
+
+
+def show(term: Terminal, text: str, *, mastery: str | None, use_pager: bool) -> None:
+    if not term.stdout_isatty:
+        # Plain text when piped: Markdown source reads well and greps well.
+        if mastery:
+            term.echo(mastery)
+            term.echo()
+        term.echo(text.rstrip())
+        return
+    from rich.console import Group
+    from rich.markdown import Markdown  # lazy: ~80 ms
+    from rich.text import Text
+
+    parts = []
+    if mastery:
+        parts.append(Text(mastery + "\n", style="bold green"))
+    parts.append(Markdown(text, code_theme="ansi_dark", hyperlinks=False))
+    term.page(Group(*parts), use_pager=use_pager)
+
+
+def show_list(term: Terminal, topics: list[tuple[str, str, bool]]) -> None:
+    width = max(len(name) for name, _, _ in topics)
+    for name, summary, present in topics:
+        note = "" if present else "  (explainer coming)"
+        term.echo(f"{name:<{width}}  {summary}{note}")
+    term.echo()
+    term.echo("Read one: lambda-prep explain cold-starts   (aliases work: cold-start, vpc, dlq, iam...)")

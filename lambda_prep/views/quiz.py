@@ -1,0 +1,258 @@
+"""The quiz on screen: asking (plain numbered prompts or questionary) and feedback.
+
+PlainQuizUI reads one answer per line from stdin, so scripts can pipe answers in:
+    printf '2\\n1\\n' | lambda-prep quiz --count 2 --seed 1
+InteractiveQuizUI uses arrow keys (select) and space to tick (multi).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from typing import Callable, Sequence
+
+from lambda_prep.bank.model import Question
+from lambda_prep.study.grading import Rating, speed, suggest_recall_rating
+from lambda_prep.study.session import ChoiceAnswer, Outcome, RecallAnswer, Summary, words_in
+from lambda_prep.terminal import Terminal
+from lambda_prep.views.common import local_time, span, until
+
+HINT = "(hint: remove half of the wrong answers)"
+DONT_KNOW = "(I don't know: show me the answer)"
+
+
+def _header(term: Terminal, question: Question, position: int, total: int) -> None:
+    from rich.text import Text
+
+    kind = {"single": "one answer", "multi": "select all that apply", "true-false": "true or false",
+            "recall": "interview question"}[question.type]
+    head = Text()
+    head.append(f"\n[{position}/{total}] ", style="bold")
+    head.append(f"{question.topic}", style="cyan")
+    head.append(f" · {kind} · difficulty {question.difficulty}", style="dim")
+    if question.myth:
+        head.append(" · myth-buster", style="magenta")
+    term.console.print(head)
+    term.console.print(Text(question.prompt.strip(), style="bold"))
+
+
+def _hint_choices(question: Question, choices: Sequence[str]) -> list[str]:
+    """Keep every right answer and half of the wrong ones (at least one wrong stays)."""
+    wrong = [c for c in choices if c not in question.answer]
+    keep_wrong = set(wrong[: max(1, len(wrong) // 2)])
+    return [c for c in choices if c in question.answer or c in keep_wrong]
+
+
+class PlainQuizUI:
+    def __init__(self, term: Terminal):
+        self.term = term
+        self.timed = term.stdin_isatty  # answer times from a pipe mean nothing
+
+    def _clock(self) -> float:
+        return time.monotonic()
+
+    def ask_choice(self, question: Question, choices: Sequence[str], position: int, total: int) -> ChoiceAnswer:
+        term = self.term
+        _header(term, question, position, total)
+        start = self._clock()
+        shown = list(choices)
+        hinted = False
+        multi = question.type == "multi"
+        while True:
+            for index, choice in enumerate(shown, 1):
+                term.console.print(f"  {index}) {choice}", highlight=False)
+            hint_note = "" if hinted or len(shown) <= 2 else ", h = hint"
+            what = "numbers, e.g. 1 3" if multi else "a number"
+            line = term.read_line(f"Answer ({what}{hint_note}, ? = don't know; end with ? if unsure): ").strip()
+            lowered = line.lower()
+            if lowered in ("?", "idk", "dont know", "don't know"):
+                return ChoiceAnswer((), self._elapsed(start), hinted=hinted, dont_know=True)
+            if lowered == "h" and not hinted and len(shown) > 2:
+                shown, hinted = _hint_choices(question, shown), True
+                term.console.print("[dim]Half of the wrong answers removed.[/dim]")
+                continue
+            unsure = lowered.endswith("?")
+            picked = _parse_numbers(lowered.rstrip("?").strip(), len(shown), question)
+            if picked is None or (not multi and len(picked) != 1):
+                example = "1 3" if multi else "2"
+                term.console.print(f"[yellow]Type {what} from 1 to {len(shown)} (e.g. {example}), "
+                                   f"? if you don't know.[/yellow]")
+                continue
+            selected = tuple(shown[i - 1] for i in picked)
+            return ChoiceAnswer(selected, self._elapsed(start), hinted=hinted, unsure=unsure)
+
+    def _elapsed(self, start: float) -> float | None:
+        return self._clock() - start if self.timed else None
+
+    def ask_recall(self, question: Question, position: int, total: int,
+                   preview: Callable[[], dict[int, dt.timedelta]]) -> RecallAnswer:
+        term = self.term
+        _header(term, question, position, total)
+        start = self._clock()
+        typed = term.read_line("Answer in your head (or type it), then press Enter to see the model answer: ").strip()
+        duration = self._elapsed(start)
+        show_model_answer(term, question)
+        covered = None
+        while covered is None:
+            line = term.read_line("Which key points did you give? (numbers, e.g. 1 3; a = all; Enter = none): ")
+            line = line.strip().lower()
+            if line in ("a", "all"):
+                covered = tuple(range(len(question.key_points)))
+            elif not line:
+                covered = ()
+            else:
+                numbers = _numbers(line, len(question.key_points))
+                covered = None if numbers is None else tuple(n - 1 for n in numbers)
+                if covered is None:
+                    term.console.print(f"[yellow]Numbers from 1 to {len(question.key_points)}, a for all, "
+                                       f"or Enter for none.[/yellow]")
+        suggested = suggest_recall_rating(len(covered), len(question.key_points))
+        intervals = preview()
+        options = " · ".join(f"{r.value} {r.label} ({span(intervals[r.value].total_seconds())})" for r in Rating)
+        while True:
+            line = term.read_line(f"Rate yourself: {options} [Enter = {suggested.value} {suggested.label}]: ").strip()
+            if not line:
+                rating = suggested
+                break
+            if line in ("1", "2", "3", "4"):
+                rating = Rating(int(line))
+                break
+            term.console.print("[yellow]Type 1, 2, 3 or 4, or press Enter for the suggestion.[/yellow]")
+        return RecallAnswer(typed, covered, rating, duration)
+
+    def show_outcome(self, outcome: Outcome, now: dt.datetime) -> None:
+        show_outcome(self.term, outcome, now)
+
+
+class InteractiveQuizUI(PlainQuizUI):
+    def ask_choice(self, question: Question, choices: Sequence[str], position: int, total: int) -> ChoiceAnswer:
+        term = self.term
+        _header(term, question, position, total)
+        start = self._clock()
+        shown = list(choices)
+        hinted = False
+        if question.type == "multi":
+            selected = term.checkbox("Select all that apply (space ticks, enter submits):", shown)
+            if not selected:
+                return ChoiceAnswer((), self._clock() - start, dont_know=True)
+        else:
+            while True:
+                extras = ([HINT] if not hinted and len(shown) > 2 else []) + [DONT_KNOW]
+                picked = term.select("Your answer:", shown + extras)
+                if picked == DONT_KNOW:
+                    return ChoiceAnswer((), self._clock() - start, hinted=hinted, dont_know=True)
+                if picked == HINT:
+                    shown, hinted = _hint_choices(question, shown), True
+                    continue
+                selected = [picked]
+                break
+        duration = self._clock() - start
+        unsure = False
+        if not hinted and speed(duration, words_in(question, choices)) == "fast":
+            # Easy needs fast *and* sure; only a fast answer could be Easy, so only then ask.
+            unsure = not term.confirm("Quick one. Were you sure?", default=True)
+        return ChoiceAnswer(tuple(selected), duration, hinted=hinted, unsure=unsure)
+
+    def ask_recall(self, question: Question, position: int, total: int,
+                   preview: Callable[[], dict[int, dt.timedelta]]) -> RecallAnswer:
+        term = self.term
+        _header(term, question, position, total)
+        start = self._clock()
+        typed = (term.text("Answer in your head or type it; Enter shows the model answer:") or "").strip()
+        duration = self._clock() - start
+        show_model_answer(term, question)
+        ticked = term.checkbox("Which key points did you give? (space ticks, enter submits)",
+                               list(question.key_points))
+        covered = tuple(i for i, p in enumerate(question.key_points) if p in ticked)
+        suggested = suggest_recall_rating(len(covered), len(question.key_points))
+        intervals = preview()
+        labels = {f"{r.label} (next in {span(intervals[r.value].total_seconds())})": r for r in Rating}
+        default = next(label for label, r in labels.items() if r == suggested)
+        choice = term.select("Rate yourself:", list(labels), default=default)
+        return RecallAnswer(typed, covered, labels[choice], duration)
+
+
+def _parse_numbers(text: str, count: int, question: Question) -> list[int] | None:
+    if question.type == "true-false" and text in ("t", "true", "f", "false"):
+        return [1 if text.startswith("t") else 2]
+    return _numbers(text, count)
+
+
+def _numbers(text: str, count: int) -> list[int] | None:
+    parts = [p for p in re.split(r"[\s,;]+", text) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    numbers = sorted({int(p) for p in parts})
+    if not all(1 <= n <= count for n in numbers):
+        return None
+    return numbers
+
+
+def show_model_answer(term: Terminal, question: Question) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text(question.model_answer.strip() + "\n\nKey points:\n")
+    for index, point in enumerate(question.key_points, 1):
+        body.append(f"  {index}) {point}\n")
+    term.console.print(Panel(body, title="Model answer", title_align="left", border_style="blue"))
+
+
+def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
+    from rich.text import Text
+
+    q = outcome.question
+    line = Text()
+    if q.type == "recall":
+        line.append(f"Rated {outcome.rating.label}", style="bold")
+    elif outcome.correct:
+        line.append("✓ Correct", style="bold green")
+        line.append(f" ({outcome.rating.label})", style="dim")
+    else:
+        line.append("✗ Not quite", style="bold red")
+        answers = " | ".join(q.answer)
+        line.append(f": the answer is {answers}" if len(q.answer) == 1 else f": the answers are {answers}")
+    line.append(f"  · next review {until(outcome.card.due, now)}", style="dim")
+    term.console.print(line)
+    if q.type != "recall":
+        term.console.print(Text(q.explanation.strip()))
+    if q.type == "recall" and q.explanation:
+        term.console.print(Text(q.explanation.strip(), style="dim"))
+    more = f" (+{len(q.sources) - 1} more)" if len(q.sources) > 1 else ""
+    term.console.print(Text(f"Source: {q.sources[0]}{more}", style="dim"))
+
+
+def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datetime, *,
+                 nothing_message: str | None = None) -> None:
+    from rich.table import Table
+
+    if not summary.outcomes:
+        if nothing_message:
+            term.console.print(nothing_message)
+        return
+    table = Table(title="This session", title_justify="left", show_edge=False)
+    table.add_column("topic")
+    table.add_column("answered", justify="right")
+    table.add_column("correct", justify="right")
+    table.add_column("accuracy", justify="right")
+    total_answered = total_correct = 0
+    for topic, (answered, correct) in summary.by_topic().items():
+        total_answered += answered
+        total_correct += correct
+        table.add_row(topic, str(answered), str(correct), f"{correct / answered:.0%}")
+    table.add_row("all", str(total_answered), str(total_correct),
+                  f"{total_correct / total_answered:.0%}", style="bold")
+    term.console.print()
+    term.console.print(table)
+    parts = []
+    if upcoming["due_now"]:
+        parts.append(f"{upcoming['due_now']} due now (lambda-prep review)")
+    if upcoming["later_today"]:
+        parts.append(f"{upcoming['later_today']} later today")
+    if upcoming["tomorrow"]:
+        parts.append(f"{upcoming['tomorrow']} tomorrow")
+    parts.append(f"{upcoming['next_7_days']} in the next 7 days")
+    nxt = upcoming["next"]
+    when = f"; the next one {until(nxt, now)} ({local_time(nxt)})" if nxt else ""
+    term.console.print(f"Next reviews: {', '.join(parts)}{when}.")

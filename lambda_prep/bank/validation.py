@@ -364,7 +364,7 @@ def load_banks(paths: list[Path], *, cache: Path | None = None, today: dt.date |
     result.problems.extend(missing)
     owner: dict[str, tuple[str, int]] = {}
     for path in files:
-        shown = _display(path, display_root)
+        shown = str(_display(path, display_root))
         result.files.append(shown)
         try:
             data = path.read_bytes()

@@ -1,0 +1,144 @@
+"""Startup and load times of the study commands, as medians and as ratios to `python -c pass`.
+
+Prints figures; asserts nothing (speed is checked by reading these, never by timed tests).
+Targets (issue 2, on a 2-core machine): --version <= 100 ms; topics <= 200 ms; quiz to the first
+question on screen <= 300 ms; validate of the built-in banks <= 250 ms; a synthetic 10,000-question
+bank loaded on the second run <= 400 ms; stats --json over 100,000 reviews <= 300 ms.
+
+    python benchmarks/bench_startup.py [--runs 11]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXE = shutil.which("lambda-prep")
+
+
+def timed(cmd: list[str], env: dict, stdin: str | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   text=True, check=False)
+    return time.perf_counter() - start
+
+
+def time_to_first_question(env: dict) -> float:
+    """From starting `lambda-prep quiz` to its first answer prompt appearing on stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([EXE, "quiz", "--no-interactive", "--count", "1", "--seed", "1"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    seen = b""
+    while b"Answer (" not in seen and b"Answer in your head" not in seen:
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.wait()
+    return elapsed
+
+
+def synthetic_bank(path: Path, count: int) -> None:
+    lines = ["questions:"]
+    for i in range(count):
+        lines += [
+            f"  - id: synthetic-{i:05d}",
+            "    topic: synthetic",
+            "    type: single",
+            f"    prompt: Synthetic question number {i} about the maximum timeout of a function?",
+            '    choices: ["3 seconds", "15 minutes", "1 hour", "5 minutes"]',
+            '    answer: "15 minutes"',
+            "    explanation: >",
+            "      The maximum is 900 seconds. Three seconds is the default; an hour is a common guess.",
+            "    sources: [https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html]",
+            "    last_verified: 2026-11-01",
+            "    difficulty: 2",
+            "    syllabus: [S31]",
+        ]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def synthetic_history(home: Path, reviews: int, cards: int) -> None:
+    """A progress database with `reviews` reviews over `cards` cards, spread over a year."""
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(home)}
+    subprocess.run([EXE, "config"], env=env, stdout=subprocess.DEVNULL, check=True)  # creates the schema
+    rng = random.Random(1)
+    ids = [f"synthetic-{i:05d}" for i in range(cards)]
+    now = dt.datetime.now(dt.timezone.utc)
+    db = sqlite3.connect(home / "progress.db")
+    rows = []
+    for n in range(reviews):
+        at = now - dt.timedelta(seconds=rng.randrange(365 * 86400))
+        rows.append((rng.choice(ids), "synthetic", rng.choice((1, 3, 3, 3, 4)), at.isoformat(timespec="seconds"),
+                     rng.randrange(2000, 30000), "1", 1, rng.choice((0, 2, 2))))
+    db.executemany("INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer, correct, "
+                   "state_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO cards VALUES (?, ?, 'synthetic', 2, NULL, ?, 5.0, ?, ?, 5, 0)", [
+        (qid, i, rng.uniform(1, 100), (now + dt.timedelta(days=rng.randrange(60))).isoformat(timespec="seconds"),
+         (now - dt.timedelta(days=rng.randrange(30))).isoformat(timespec="seconds")) for i, qid in enumerate(ids)])
+    db.commit()
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    if not EXE:
+        sys.exit("lambda-prep is not on PATH: pip install . first")
+
+    work = Path(tempfile.mkdtemp(prefix="lambda-prep-bench-"))
+    plain_home, history_home, big_home = work / "plain", work / "history", work / "big"
+    base = {**os.environ, "NO_COLOR": "1"}
+    big_bank = work / "synthetic-10000.yaml"
+    synthetic_bank(big_bank, 10_000)
+    synthetic_history(history_home, 100_000, 2_000)
+
+    env_plain = {**base, "LAMBDA_PREP_HOME": str(plain_home)}
+    env_history = {**base, "LAMBDA_PREP_HOME": str(history_home)}
+    env_big = {**base, "LAMBDA_PREP_HOME": str(big_home)}
+    # Warm the caches once, as a learner's second run would find them.
+    for env, cmd in [(env_plain, [EXE, "topics"]), (env_history, [EXE, "stats", "--json"]),
+                     (env_big, [EXE, "validate", str(big_bank)])]:
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first_big = timed([EXE, "validate", str(big_bank)], {**env_big, "LAMBDA_PREP_HOME": str(work / "cold")})
+
+    cases = {
+        "python -c pass": (lambda: timed([sys.executable, "-c", "pass"], base), None),
+        "lambda-prep --version": (lambda: timed([EXE, "--version"], env_plain), 100),
+        "lambda-prep topics": (lambda: timed([EXE, "topics"], env_plain), 200),
+        "quiz: start to first question": (lambda: time_to_first_question(env_plain), 300),
+        "validate (built-in banks)": (lambda: timed([EXE, "validate"], env_plain), 250),
+        "10,000-question bank, 2nd run": (lambda: timed([EXE, "validate", str(big_bank)], env_big), 400),
+        "stats --json, 100,000 reviews": (lambda: timed([EXE, "stats", "--json"], env_history), 300),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(args.runs):  # round-robin, so machine noise spreads over every case
+        for name, (run, _target) in cases.items():
+            samples[name].append(run())
+    baseline = statistics.median(samples["python -c pass"])
+    print(f"{'case':<34} {'median ms':>10} {'min ms':>8} {'x python':>9} {'target ms':>10}")
+    for name, (_run, target) in cases.items():
+        median = statistics.median(samples[name]) * 1000
+        verdict = "" if target is None else ("  ok" if median <= target else "  OVER")
+        print(f"{name:<34} {median:>10.0f} {min(samples[name]) * 1000:>8.0f} "
+              f"{median / (baseline * 1000):>9.1f} {target or '':>10}{verdict}")
+    print(f"(10,000-question bank, first run without a cache: {first_big * 1000:.0f} ms; "
+          f"{args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

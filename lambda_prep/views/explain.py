@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lambda_prep.terminal import Terminal
 
 
@@ -20,8 +22,39 @@ def show(term: Terminal, text: str, *, mastery: str | None, use_pager: bool) -> 
     parts = []
     if mastery:
         parts.append(Text(mastery + "\n", style="bold green"))
-    parts.append(Markdown(text, code_theme="ansi_dark", hyperlinks=False))
+    parts.append(Markdown(footnote_table_links(text), code_theme="ansi_dark", hyperlinks=False))
     term.page(Group(*parts), use_pager=use_pager)
+
+
+_URL = re.compile(r"https?://[^\s|)>\]]+")
+
+
+def footnote_table_links(text: str) -> str:
+    """Replace web addresses inside Markdown tables by [n], listed in full under the table.
+
+    A terminal table squeezes a long address into "https://docs.aws.amazon.c…"; a reference
+    keeps the table narrow and the address whole (and clickable in most terminals).
+    """
+    out: list[str] = []
+    notes: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("|"):
+            def number(match: re.Match) -> str:
+                notes.append(match.group(0))
+                return f"[{len(notes)}]"
+
+            out.append(_URL.sub(number, line))
+            continue
+        if notes:
+            out.append("")
+            out.extend(f"[{n}] {url}  " for n, url in enumerate(notes, 1))
+            out.append("")
+            notes = []
+        out.append(line)
+    if notes:
+        out.append("")
+        out.extend(f"[{n}] {url}  " for n, url in enumerate(notes, 1))
+    return "\n".join(out)
 
 
 def show_list(term: Terminal, topics: list[tuple[str, str, bool]]) -> None:

@@ -40,8 +40,9 @@ def footnote_table_links(text: str) -> str:
     for line in text.splitlines():
         if line.lstrip().startswith("|"):
             def number(match: re.Match) -> str:
-                notes.append(match.group(0))
-                return f"[{len(notes)}]"
+                if match.group(0) not in notes:
+                    notes.append(match.group(0))
+                return f"[{notes.index(match.group(0)) + 1}]"
 
             out.append(_URL.sub(number, line))
             continue

@@ -198,3 +198,9 @@ def test_empty_and_non_mapping_banks(tmp_path):
     assert problems("") == ["bank.yaml:1:1: the bank is empty; it needs a 'questions:' list"]
     assert problems("- a\n- b\n") == ["bank.yaml:1:1: a bank is a mapping with a 'questions:' list, not a list"]
     assert problems("questions: []\n") == ["bank.yaml:1:12: 'questions' must be a non-empty list"]
+
+
+def test_a_file_given_twice_is_loaded_once(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD)
+    result = load_banks([tmp_path, tmp_path / "a.yaml", tmp_path / "." / "a.yaml"], today=TODAY)
+    assert result.problems == [] and len(result.questions) == 1

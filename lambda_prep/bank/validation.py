@@ -309,16 +309,25 @@ class BankSet:
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Bank files under the given files and folders (folders: every .yaml/.yml inside)."""
+    """Bank files under the given files and folders (folders: every .yaml/.yml inside).
+
+    A file named twice (a built-in bank also given on the command line) is loaded once.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            candidates = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
         elif path.is_file():
-            found.append(path)
+            candidates = [path]
         else:
             problems.append(Problem(str(path), 1, 1, "no such file or folder"))
+            continue
+        for candidate in candidates:
+            if candidate.resolve() not in seen:
+                seen.add(candidate.resolve())
+                found.append(candidate)
     return found, problems
 
 

@@ -220,7 +220,8 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
     if q.type == "recall" and q.explanation:
         term.console.print(Text(q.explanation.strip(), style="dim"))
     more = f" (+{len(q.sources) - 1} more)" if len(q.sources) > 1 else ""
-    term.console.print(Text(f"Source: {q.sources[0]}{more}", style="dim"))
+    # Not wrapped: a web address cut across lines can no longer be clicked or copied.
+    term.console.print(Text(f"Source: {q.sources[0]}{more}", style="dim"), soft_wrap=True)
 
 
 def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datetime, *,

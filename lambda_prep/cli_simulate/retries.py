@@ -1,1 +1,143 @@
-"""Placeholder: replaced by the simulation's command module."""
+"""`lambda-prep simulate retries`: options only; the model and view load inside the command."""
+
+from __future__ import annotations
+
+import enum
+from typing import Optional
+
+import typer
+
+from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+
+
+class Source(str, enum.Enum):
+    async_ = "async"
+    sqs = "sqs"
+    stream = "stream"
+
+
+class OnFailure(str, enum.Enum):
+    destination = "destination"
+    dlq = "dlq"
+    none = "none"
+
+
+@app.command("retries")
+def retries(
+    ctx: typer.Context,
+    source: Source = typer.Option(Source.async_, "--source", case_sensitive=False,
+                                  help="Where the events come from: Lambda's async queue, an SQS event source "
+                                       "mapping or a Kinesis/DynamoDB stream mapping."),
+    failure_rate: Optional[float] = typer.Option(
+        None, "--failure-rate",
+        help="Probability that one attempt fails, 0-1. Model assumption; default 0.3 for async and sqs, 0 for "
+             "stream (where the poison record is the failure).", show_default=False),
+    events: int = typer.Option(1_000, "--events", help="Events (messages, records) to send. Model choice."),
+    arrival_rate: Optional[float] = typer.Option(
+        None, "--arrival-rate",
+        help="Events per second, Poisson; 0 = all waiting at t = 0. Model assumption; default 1 (async), "
+             "0 (sqs: a backlog, so batches fill), 10 (stream).", show_default=False),
+    duration_ms: float = typer.Option(100.0, "--duration-ms",
+                                      help="Handler time per invocation. Model assumption."),
+    timeout_s: float = typer.Option(3.0, "--timeout-s",
+                                    help="Function timeout, 1-900 s; AWS default 3 s. A timeout counts as an error."),
+    poison_at: Optional[int] = typer.Option(
+        None, "--poison-at",
+        help="Number of an event that always fails (a poison message); 0 = none. Default: none for async and "
+             "sqs; a quarter of the way in for stream (record 250 of 1,000).", show_default=False),
+    max_retries: int = typer.Option(2, "--max-retries",
+                                    help="async: MaximumRetryAttempts, 0-2 (AWS default 2)."),
+    max_event_age_s: int = typer.Option(21_600, "--max-event-age-s",
+                                        help="async: MaximumEventAgeInSeconds, 60-21,600 (AWS default 6 h)."),
+    on_failure: Optional[OnFailure] = typer.Option(
+        None, "--on-failure", case_sensitive=False,
+        help="Where failed events go. async: destination (full invocation record) or dlq (event only); sqs: dlq "
+             "(the queue's redrive policy); stream: destination (batch metadata). AWS default is none; the demo "
+             "sets one so you can see what it receives.", show_default=False),
+    visibility_timeout_s: float = typer.Option(
+        30.0, "--visibility-timeout-s",
+        help="sqs: queue visibility timeout, 0-43,200 s (SQS default 30 s); must be at least the function "
+             "timeout (AWS recommends 6x)."),
+    max_receive_count: int = typer.Option(
+        5, "--max-receive-count",
+        help="sqs: redrive policy maxReceiveCount, 1-1,000 (no SQS default; AWS suggests at least 5)."),
+    batch_size: Optional[int] = typer.Option(
+        None, "--batch-size",
+        help="sqs or stream: records per batch, 1-10,000 (AWS default 10 for SQS, 100 for streams).",
+        show_default=False),
+    partial_batch: bool = typer.Option(
+        False, "--partial-batch/--no-partial-batch",
+        help="sqs: ReportBatchItemFailures, so only failed messages return (AWS default off)."),
+    max_retry_attempts: int = typer.Option(
+        -1, "--max-retry-attempts",
+        help="stream: MaximumRetryAttempts, -1 (AWS default: until the records expire) or 0-10,000."),
+    max_record_age_s: int = typer.Option(
+        -1, "--max-record-age-s",
+        help="stream: MaximumRecordAgeInSeconds, -1 (AWS default: no limit) or 60-604,800."),
+    bisect: bool = typer.Option(False, "--bisect/--no-bisect",
+                                help="stream: BisectBatchOnFunctionError, split a failing batch in two "
+                                     "(AWS default off)."),
+    retention_hours: float = typer.Option(24.0, "--retention-hours",
+                                          help="stream: record retention, 24-8,760 h (Kinesis default 24 h)."),
+    seed: int = seed_option(),
+    as_json: bool = json_option(),
+    animate: bool = animate_option(),
+) -> None:
+    """Watch Lambda retry failing events: async queue, SQS mapping or stream shard.
+
+    A timeline of example events on a simulated clock, the share that ends in the DLQ or on-failure
+    destination against the closed form (async p^(retries+1); SQS p^maxReceiveCount), and what the
+    failure target receives. Defaults are AWS's documented values; traffic and failure rates are
+    model assumptions.
+
+    \b
+    AWS sources:
+      async retries, waits of 1 then 2 min, 0-2 retries, event age 60 s-6 h, throttles for 6 h:
+        https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+      destination (invocation record) vs DLQ (event only):
+        https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+      SQS batch size 10, visibility timeout >= function timeout (6x recommended), partial batches:
+        https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
+        https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+        https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+      SQS visibility timeout 0 s-12 h (default 30 s), maxReceiveCount and the DLQ:
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+      SQS pollers start with 5 concurrent batches:
+        https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+      streams: batch 100, MaximumRetryAttempts/-RecordAge -1, bisect, on-failure destination,
+      polling once per second, IteratorAge:
+        https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
+        https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+        https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
+
+    \b
+    Model assumptions: attempts fail independently with the failure rate; a batch fails if any
+    record fails; no queue delay before the first async attempt; a fixed pool of 5 SQS pollers;
+    a failing stream batch is retried with backoff from 1 s doubling to 5 min (AWS does not
+    document the timing); bisected halves are retried at once and keep the parent's retry count
+    (AWS: splitting does not count towards the retry quota).
+
+    \b
+    Examples:
+      lambda-prep simulate retries
+      lambda-prep simulate retries --failure-rate 0.5 --max-retries 1 --on-failure dlq
+      lambda-prep simulate retries --source sqs --max-receive-count 3 --seed 7
+      lambda-prep simulate retries --source sqs --partial-batch
+      lambda-prep simulate retries --source stream
+      lambda-prep simulate retries --source stream --bisect --max-retry-attempts 2
+    """
+
+    def build(progress):
+        from lambda_prep.sims import retries as model
+
+        params = model.Params(
+            source=source.value, failure_rate=failure_rate, events=events, arrival_rate=arrival_rate,
+            duration_ms=duration_ms, timeout_s=timeout_s, poison_at=poison_at, max_retries=max_retries,
+            max_event_age_s=max_event_age_s, on_failure=on_failure.value if on_failure else None,
+            visibility_timeout_s=visibility_timeout_s, max_receive_count=max_receive_count, batch_size=batch_size,
+            partial_batch=partial_batch, max_retry_attempts=max_retry_attempts, max_record_age_s=max_record_age_s,
+            bisect=bisect, retention_hours=retention_hours)
+        return model.run(params, seed, progress)
+
+    simulate(ctx, "retries", build, "retries", as_json=as_json, animate=animate, total_steps=events)

@@ -25,3 +25,20 @@ def bar(fraction: float, width: int = 30, *, fill: str = "â–ˆ", empty: str = "â–
     fraction = min(max(fraction, 0.0), 1.0)
     filled = round(fraction * width)
     return fill * filled + empty * (width - filled)
+
+
+def human_time(seconds: float) -> str:
+    """250 ms, 12.3 s, 4 min 5 s, 24 h 0 min, 3 d 2 h."""
+    seconds = max(0.0, float(seconds))
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min" + (f" {rest} s" if rest else "")
+    if seconds < 86400 * 3:
+        hours, rest = divmod(round(seconds / 60), 60)
+        return f"{hours} h {rest} min"
+    days, rest = divmod(round(seconds / 3600), 24)
+    return f"{days} d {rest} h"

@@ -109,3 +109,17 @@ def test_mastery_is_shown_at_the_top_once_the_topic_is_studied(sample_bank):
     runner.invoke(app, ["quiz", "--topic", bank_topic_question, "--count", "1", "--seed", "1"], input="?\n")
     result = runner.invoke(app, ["explain", "retries"])
     assert result.stdout.startswith("Your mastery: ")
+
+
+def try_it_simulations():
+    import shlex
+
+    for topic in TOPICS:
+        for line in re.findall(r"^\s*(lambda-prep simulate .*)$", section(text_of(topic), "Try it"), flags=re.M):
+            yield pytest.param(shlex.split(line.split(" #")[0])[1:], id=f"{topic}: {line[12:]}")
+
+
+@pytest.mark.parametrize("args", list(try_it_simulations()))
+def test_every_try_it_simulation_runs(args):
+    result = runner.invoke(app, args + ["--json"])
+    assert result.exit_code == 0, result.output[-500:]

@@ -129,7 +129,8 @@ class Terminal:
         """Interactive: space ticks, Enter submits. Returns the ticked texts."""
         import questionary
 
-        return questionary.checkbox(message, choices=list(choices), qmark="?").unsafe_ask()
+        return questionary.checkbox(message, choices=list(choices), qmark="?",
+                                    instruction="(space ticks, enter submits)").unsafe_ask()
 
     def text(self, message: str) -> str:
         import questionary

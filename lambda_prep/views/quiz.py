@@ -133,7 +133,7 @@ class InteractiveQuizUI(PlainQuizUI):
         shown = list(choices)
         hinted = False
         if question.type == "multi":
-            selected = term.checkbox("Select all that apply (space ticks, enter submits):", shown)
+            selected = term.checkbox("Your answer:", shown)
             if not selected:
                 return ChoiceAnswer((), self._clock() - start, dont_know=True)
         else:
@@ -162,8 +162,7 @@ class InteractiveQuizUI(PlainQuizUI):
         typed = (term.text("Answer in your head or type it; Enter shows the model answer:") or "").strip()
         duration = self._clock() - start
         show_model_answer(term, question)
-        ticked = term.checkbox("Which key points did you give? (space ticks, enter submits)",
-                               list(question.key_points))
+        ticked = term.checkbox("Which key points did you give?", list(question.key_points))
         covered = tuple(i for i, p in enumerate(question.key_points) if p in ticked)
         suggested = suggest_recall_rating(len(covered), len(question.key_points))
         intervals = preview()

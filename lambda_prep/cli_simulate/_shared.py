@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import Any, Callable
 
@@ -17,6 +18,25 @@ app = typer.Typer(
 )
 
 DEFAULT_SEED = 1
+
+
+class Pattern(str, enum.Enum):
+    """Traffic shape shared by cold-start and rds-proxy."""
+
+    poisson = "poisson"
+    burst = "burst"
+
+
+class DurationDist(str, enum.Enum):
+    fixed = "fixed"
+    exp = "exp"
+
+
+class Reuse(str, enum.Enum):
+    """Which idle environment a request takes (a model assumption: AWS does not document it)."""
+
+    mru = "mru"
+    lru = "lru"
 
 
 def seed_option():

@@ -7,17 +7,8 @@ from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
-
-
-class Pattern(str, enum.Enum):
-    poisson = "poisson"
-    burst = "burst"
-
-
-class DurationDist(str, enum.Enum):
-    fixed = "fixed"
-    exp = "exp"
+from lambda_prep.cli_simulate._shared import (DurationDist, Pattern, Reuse, animate_option, app, json_option,
+                                               seed_option, simulate)
 
 
 class Runtime(str, enum.Enum):
@@ -32,11 +23,6 @@ class Runtime(str, enum.Enum):
 class Architecture(str, enum.Enum):
     x86_64 = "x86_64"
     arm64 = "arm64"
-
-
-class Reuse(str, enum.Enum):
-    mru = "mru"
-    lru = "lru"
 
 
 PROGRESS_FROM = 200_000  # show a progress bar (in a terminal) for runs at least this long

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
-
-
-class DurationDist(str, enum.Enum):
-    fixed = "fixed"
-    exp = "exp"
-
+from lambda_prep.cli_simulate._shared import (DurationDist, animate_option, app, json_option,
+                                               seed_option, simulate)
 
 PROGRESS_FROM = 200_000
 

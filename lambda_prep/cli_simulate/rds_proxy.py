@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
-
-
-class Pattern(str, enum.Enum):
-    poisson = "poisson"
-    burst = "burst"
-
-
-class DurationDist(str, enum.Enum):
-    fixed = "fixed"
-    exp = "exp"
-
-
-class Reuse(str, enum.Enum):
-    mru = "mru"
-    lru = "lru"
-
+from lambda_prep.cli_simulate._shared import (DurationDist, Pattern, Reuse, animate_option, app, json_option,
+                                               seed_option, simulate)
 
 PROGRESS_FROM = 100_000
 

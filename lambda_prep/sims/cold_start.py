@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
 from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims.common import ParamError, check_choice, check_range
 from lambda_prep.sims.engine import Engine
 
 SECONDS_PER_MONTH = 730 * 3600  # the 730-hour month AWS pricing examples use
@@ -75,23 +75,9 @@ class Params:
         return P.ACCOUNT_CONCURRENCY if self.concurrency_limit is None else self.concurrency_limit
 
     def validate(self) -> None:
-        check_choice("pattern", self.pattern, P.PATTERNS)
-        check_choice("duration-dist", self.duration_dist, P.DURATION_DISTS)
+        P.check_traffic(self, max_requests=10_000_000)
         check_choice("runtime", self.runtime, RUNTIMES)
-        check_choice("reuse", self.reuse, P.REUSE_CHOICES)
         check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
-        low_rate = 0.0 if self.pattern == "burst" else 1e-6
-        check_range("arrival_rate", self.arrival_rate, low_rate, 100_000,
-                    why="requests per second; the model stops at 100,000")
-        check_range("requests", self.requests, 1, 10_000_000,
-                    why="the number of requests to simulate; the model stops at 10 million")
-        if self.pattern == "burst":
-            check_range("burst_size", self.burst_size, 1 if self.arrival_rate == 0 else 0, 100_000,
-                        why="requests in each burst (at least 1 when --arrival-rate is 0)")
-            check_range("burst_every_s", self.burst_every_s, 1, 86_400, why="seconds between bursts")
-            check_range("burst_at_s", self.burst_at_s, 0, 86_400, why="when the first burst starts")
-        check_range("duration_ms", self.duration_ms, 1, P.MAX_TIMEOUT_MS,
-                    why="handler time; a function times out after at most 900 s")
         if self.init_ms is not None:
             check_range("init_ms", self.init_ms, 0, P.MAX_INIT_MS,
                         why="the INIT phase may last at most 10 s for on-demand functions")
@@ -120,10 +106,6 @@ class Params:
                                  f"{self.provisioned} (must be 0: SnapStart does not support "
                                  "provisioned concurrency)")
 
-
-def check_choice(name: str, value: str, choices: tuple) -> None:
-    if value not in choices:
-        raise ParamError(f"--{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ def _fmt(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
+def check_choice(name: str, value: str, choices: tuple) -> None:
+    if value not in choices:
+        raise ParamError(f"--{name} must be one of {', '.join(choices)}, got {value!r}")
+
+
 def rng(seed: int | None) -> random.Random:
     """A private generator: a simulation never touches the global random state."""
     return random.Random(seed)

@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims.common import ParamError, check_range, erlang_b
+from lambda_prep.sims.common import ParamError, check_choice, check_range, erlang_b
 from lambda_prep.sims.engine import Engine
 
 SQS_START_BATCHES = 5  # "starts with 5 concurrent batches" (services-sqs-scaling.html)
@@ -38,10 +38,6 @@ ASSUMPTIONS = (
     "SQS: pollers add 5 concurrent batches a second while messages are visible and never scale down on throttles",
 )
 
-
-def check_choice(name: str, value: str, choices: tuple) -> None:
-    if value not in choices:
-        raise ParamError(f"--{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
 @dataclass(frozen=True)

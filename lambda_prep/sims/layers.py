@@ -281,7 +281,7 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
             Step(f"DeleteLayerVersion {ref}", f"{ref} can no longer be viewed or added to functions", True),
             Step("invoke 'existing-fn' (and cold-start a new environment)",
                  f"still works: a copy of {ref} remains in Lambda until no function refers to it", True),
-            Step(f"create 'new-fn' with {ref}", f"rejected: a deleted layer version cannot be added to a new function",
+            Step(f"create 'new-fn' with {ref}", "rejected: a deleted layer version cannot be added to a new function",
                  False),
             Step(f"publish {target.name}:{target.version + 1} and create 'new-fn' with it",
                  "works: layer versions are immutable, so you publish a new one", True),

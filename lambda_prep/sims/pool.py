@@ -35,7 +35,7 @@ from itertools import accumulate, chain, islice, repeat
 from math import log
 from typing import Callable, Iterable, Iterator
 
-from lambda_prep.sims.common import ParamError, rng
+from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
 from lambda_prep.sims.engine import Engine
 
 # --- AWS figures (lambda-facts.md §1, §6; simulation-notes F7) --------------------------------
@@ -559,3 +559,22 @@ def _paint(cells: list[str], start: float, stop: float, step: float, char: str) 
     last = max(first, math.ceil(stop / step) - 1)
     for i in range(max(0, first), min(len(cells), last + 1)):
         cells[i] = char
+
+
+def check_traffic(params, *, max_requests: int) -> None:
+    """The traffic options cold-start and rds-proxy share: pattern, rate, count, bursts, durations."""
+    check_choice("pattern", params.pattern, PATTERNS)
+    check_choice("duration-dist", params.duration_dist, DURATION_DISTS)
+    check_choice("reuse", params.reuse, REUSE_CHOICES)
+    low_rate = 0.0 if params.pattern == "burst" else 1e-6
+    check_range("arrival_rate", params.arrival_rate, low_rate, 100_000,
+                why="requests per second; the model stops at 100,000")
+    check_range("requests", params.requests, 1, max_requests,
+                why=f"the number of requests to simulate; the model stops at {max_requests // 1_000_000} million")
+    if params.pattern == "burst":
+        check_range("burst_size", params.burst_size, 1 if params.arrival_rate == 0 else 0, 100_000,
+                    why="requests in each burst (at least 1 when --arrival-rate is 0)")
+        check_range("burst_every_s", params.burst_every_s, 1, 86_400, why="seconds between bursts")
+        check_range("burst_at_s", params.burst_at_s, 0, 86_400, why="when the first burst starts")
+    check_range("duration_ms", params.duration_ms, 1, MAX_TIMEOUT_MS,
+                why="handler time; a function times out after at most 900 s")

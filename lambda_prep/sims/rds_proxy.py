@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims.common import check_range
 from lambda_prep.sims.engine import Engine
 
 ASSUMPTIONS = (
@@ -34,10 +34,6 @@ ASSUMPTIONS = (
     "init 250 ms, keep-alive 600 s, most-recently-used reuse (AWS documents none of them)",
 )
 
-
-def check_choice(name: str, value: str, choices: tuple) -> None:
-    if value not in choices:
-        raise ParamError(f"--{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -70,21 +66,7 @@ class Params:
         return max(1, math.floor(self.max_connections * self.max_connections_percent / 100))
 
     def validate(self) -> None:
-        check_choice("pattern", self.pattern, P.PATTERNS)
-        check_choice("duration-dist", self.duration_dist, P.DURATION_DISTS)
-        check_choice("reuse", self.reuse, P.REUSE_CHOICES)
-        low_rate = 0.0 if self.pattern == "burst" else 1e-6
-        check_range("arrival_rate", self.arrival_rate, low_rate, 100_000,
-                    why="requests per second; the model stops at 100,000")
-        check_range("requests", self.requests, 1, 2_000_000,
-                    why="the number of requests to simulate; the model stops at 2 million")
-        if self.pattern == "burst":
-            check_range("burst_size", self.burst_size, 1 if self.arrival_rate == 0 else 0, 100_000,
-                        why="requests in each burst (at least 1 when --arrival-rate is 0)")
-            check_range("burst_every_s", self.burst_every_s, 1, 86_400, why="seconds between bursts")
-            check_range("burst_at_s", self.burst_at_s, 0, 86_400, why="when the first burst starts")
-        check_range("duration_ms", self.duration_ms, 1, P.MAX_TIMEOUT_MS,
-                    why="handler time; a function times out after at most 900 s")
+        P.check_traffic(self, max_requests=2_000_000)
         check_range("init_ms", self.init_ms, 0, P.MAX_INIT_MS,
                     why="the INIT phase may last at most 10 s for on-demand functions")
         check_range("keep_alive_s", self.keep_alive_s, 0, 86_400,

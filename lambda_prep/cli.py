@@ -6,6 +6,7 @@ that needs it, because shell completion runs this program on every TAB.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -91,6 +92,27 @@ def _load_banks(term, extra: Optional[List[Path]] = None):
     return banks
 
 
+@contextmanager
+def _progress(term, extra_banks: Optional[List[Path]] = None):
+    """The banks and the open progress store, closed afterwards whatever happens."""
+    banks = _load_banks(term, extra_banks)
+    store = _open_store(term)
+    try:
+        yield banks, store
+    finally:
+        store.close()
+
+
+def _emit(term, data, as_json: bool, show) -> None:
+    """JSON for scripts, or the view's rendering for people."""
+    if as_json:
+        import json
+
+        term.echo(json.dumps(data, indent=2))
+    else:
+        show(term, data)
+
+
 def _topics_or_exit(term, requested: Optional[List[str]], banks) -> list:
     from lambda_prep import library
 
@@ -167,26 +189,14 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
     from lambda_prep.views import quiz as view
 
     term = _terminal(ctx, interactive)
-    banks = _load_banks(term, bank)
-    topic_names = _topics_or_exit(term, topic_args, banks)
-    store = _open_store(term)
-    try:
+    with _progress(term, bank) as (banks, store):
+        topic_names = _topics_or_exit(term, topic_args, banks)
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
             store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now)
         if not plan.questions:
-            up = library.upcoming(store, banks, now, config.day_start_hour)
-            reason = {"due": "Nothing is due for review",
-                      "new": "No new questions left today" if plan.new_total else "No new questions left",
-                      "all": "Nothing to study right now"}[mode]
-            if mode != "due" and plan.new_total and plan.new_allowed <= 0:
-                reason += f" (daily limit of {config.new_per_day} new questions reached; "
-                reason += "lambda-prep config new-per-day N raises it)"
-            nxt = up["next"]
-            from lambda_prep.views.common import local_time, until
-
-            when = f" The next review is due {until(nxt, now)} ({local_time(nxt)})." if nxt else ""
-            term.echo(f"{reason}.{when}")
+            view.show_nothing_to_study(term, mode, plan, config.new_per_day,
+                                       library.upcoming(store, banks, now, config.day_start_hour), now)
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
@@ -205,8 +215,6 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
         view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
-    finally:
-        store.close()
 
 
 @app.command()
@@ -225,27 +233,17 @@ def stats(
       lambda-prep stats
       lambda-prep stats --json | jq '.topics[] | {topic, mastery}'
     """
-    import json
-
     from lambda_prep import library
     from lambda_prep.study import stats as stats_model
     from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import stats as view
 
     term = _terminal(ctx)
-    banks = _load_banks(term)
-    store = _open_store(term)
-    try:
+    with _progress(term) as (banks, store):
         config = library.settings(store)
         report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
                                      heatmap_weeks=round(months * 4.35))
-    finally:
-        store.close()
-    if as_json:
-        term.echo(json.dumps(report, indent=2))
-        return
-    from lambda_prep.views import stats as view
-
-    view.show(term, report)
+    _emit(term, report, as_json, view.show)
 
 
 @app.command("topics")
@@ -260,24 +258,14 @@ def list_topics(
       lambda-prep topics
       lambda-prep topics --json
     """
-    import json
-
     from lambda_prep.study import stats as stats_model
     from lambda_prep.study.scheduler import utcnow
-
-    term = _terminal(ctx)
-    banks = _load_banks(term)
-    store = _open_store(term)
-    try:
-        rows = stats_model.topic_overview(store, banks.questions, utcnow())
-    finally:
-        store.close()
-    if as_json:
-        term.echo(json.dumps(rows, indent=2))
-        return
     from lambda_prep.views import stats as view
 
-    view.show_topics(term, rows)
+    term = _terminal(ctx)
+    with _progress(term) as (banks, store):
+        rows = stats_model.topic_overview(store, banks.questions, utcnow())
+    _emit(term, rows, as_json, view.show_topics)
 
 
 @app.command()

@@ -256,3 +256,17 @@ def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datet
     nxt = upcoming["next"]
     when = f"; the next one {until(nxt, now)} ({local_time(nxt)})" if nxt else ""
     term.console.print(f"Next reviews: {', '.join(parts)}{when}.")
+
+
+def show_nothing_to_study(term: Terminal, mode: str, plan, new_per_day: int, upcoming: dict,
+                          now: dt.datetime) -> None:
+    """Why the quiz has nothing to ask, and when it next will."""
+    reason = {"due": "Nothing is due for review",
+              "new": "No new questions left today" if plan.new_total else "No new questions left",
+              "all": "Nothing to study right now"}[mode]
+    if mode != "due" and plan.new_total and plan.new_allowed <= 0:
+        reason += (f" (daily limit of {new_per_day} new questions reached; "
+                   "lambda-prep config new-per-day N raises it)")
+    nxt = upcoming["next"]
+    when = f" The next review is due {until(nxt, now)} ({local_time(nxt)})." if nxt else ""
+    term.echo(f"{reason}.{when}")

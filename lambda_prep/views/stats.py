@@ -69,14 +69,16 @@ def heatmap(days: list[dict]):
     styles = ["grey23", "green4", "green3", "green1", "bright_green"]
     out = Text("Reviews, last {} weeks\n".format(weeks), style="bold")
     header = [" "] * (4 + weeks * 2 + 3)
-    previous_month, free_from = None, 0
+    labelled: set[str] = set()
+    free_from = 0
     for week in range(weeks):
-        month = (start + dt.timedelta(days=week * 7)).strftime("%b")
+        monday = start + dt.timedelta(days=week * 7)
         column = 4 + week * 2
-        if month != previous_month and column >= free_from:
-            header[column:column + 3] = month
-            free_from = column + 4  # keep a space between labels
-        previous_month = month
+        # A month whose first week has no room (the previous label is there) is labelled a week later.
+        if monday.strftime("%Y-%m") not in labelled and column >= free_from:
+            header[column:column + 3] = monday.strftime("%b")
+            labelled.add(monday.strftime("%Y-%m"))
+            free_from = column + 4
     months = "".join(header)
     out.append(months.rstrip() + "\n", style="dim")
     for weekday in range(7):

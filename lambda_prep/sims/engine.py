@@ -29,15 +29,20 @@ class Engine:
         self.at(self.now + delay, action, *args)
 
     def run(self, until: float | None = None) -> None:
-        """Process events in time order until none are left or the next is after `until`."""
+        """Process events in time order until none are left or the next is after `until`.
+
+        With `until`, the clock ends at `until` even if the events ran out earlier, so time
+        averages over [start, until] see the idle tail.
+        """
         queue, pop = self._queue, heapq.heappop
         while queue:
             if until is not None and queue[0][0] > until:
-                self.now = until
-                return
+                break
             time, _, action, args = pop(queue)
             self.now = time
             action(*args)
+        if until is not None:
+            self.now = max(self.now, until)
 
     def __len__(self) -> int:
         return len(self._queue)

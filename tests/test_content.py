@@ -159,3 +159,31 @@ def test_the_guard_catches_a_stale_question():
     stale_text = "Async invocations accept payloads of up to 256 KB."
     assert re.search(STALE[0][1], stale_text, re.I) and not re.search(STALE[0][2], stale_text, re.I)
     assert sample.exists()
+
+
+# --- no answer given away by the shape of the choices ------------------------------------------
+
+
+def answer_is_longest(q) -> bool:
+    """The right choice is strictly longer than every wrong one: the classic test-taking tell."""
+    right = len(q.answer[0])
+    return all(right > len(c) for c in q.choices if c != q.answer[0])
+
+
+def test_the_right_answer_is_not_usually_the_longest_choice():
+    single = [q for q in QUESTIONS if q.type == "single"]
+    overall = sum(map(answer_is_longest, single)) / len(single)
+    assert overall <= 0.35, f"the right answer is the longest choice in {overall:.0%} of single questions"
+    for topic in TOPICS:
+        in_topic = [q for q in single if q.topic == topic]
+        tells = [q.id for q in in_topic if answer_is_longest(q)]
+        assert len(tells) <= max(1, len(in_topic) // 2), f"{topic}: longest choice is right in {tells}"
+
+
+def test_true_false_answers_are_balanced():
+    tf = [q for q in QUESTIONS if q.type == "true-false"]
+    true_share = sum(q.answer == ("True",) for q in tf) / len(tf)
+    assert 0.35 <= true_share <= 0.65, f"{true_share:.0%} of true-false answers are True"
+    for topic in TOPICS:
+        answers = {q.answer for q in tf if q.topic == topic}
+        assert len(answers) == 2 or len([q for q in tf if q.topic == topic]) < 2, f"{topic}: all one answer"

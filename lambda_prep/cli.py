@@ -363,7 +363,7 @@ def validate(
     from lambda_prep import library
 
     term = _terminal(ctx)
-    report = library.validate(paths or [])
+    report = library.load_all_banks(paths or [])
     for problem in report.problems:
         term.echo(str(problem))
     summary = (f"{len(report.questions)} questions in {len(report.files)} files"

@@ -28,10 +28,6 @@ def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True
     return load_banks(sources, cache=paths.cache_dir(), display_root=Path.cwd())
 
 
-def validate(extra: list[Path]):
-    return load_all_banks(extra)
-
-
 def open_store():
     from lambda_prep.study.store import Store
 

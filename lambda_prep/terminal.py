@@ -13,9 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Sequence
 
-
-class EndOfInput(Exception):
-    """stdin closed while a prompt was waiting (plain mode)."""
+from lambda_prep.errors import EndOfInput
 
 
 @dataclass

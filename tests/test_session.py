@@ -13,7 +13,7 @@ from lambda_prep.study.grading import Rating
 from lambda_prep.study.scheduler import Scheduler
 from lambda_prep.study.session import ChoiceAnswer, Quiz, RecallAnswer, Summary, plan
 from lambda_prep.study.store import Review, Store
-from lambda_prep.terminal import EndOfInput
+from lambda_prep.errors import EndOfInput
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

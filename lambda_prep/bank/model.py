@@ -27,10 +27,6 @@ class Question:
     myth: bool = False
     origin: str = ""  # "path:line", to point an author at the question
 
-    @property
-    def is_choice(self) -> bool:
-        return self.type != "recall"
-
     def to_dict(self) -> dict:
         return asdict(self)
 

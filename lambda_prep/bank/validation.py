@@ -56,7 +56,7 @@ class _Checker:
         if value is None:
             return "it is empty"
         if raw is not None:
-            kind = type(value).__name__.replace("datetime", "date").replace("date", "date")
+            kind = type(value).__name__.replace("datetime", "date")
             return f"YAML reads unquoted {raw!r} as a {kind}, not text; quote it: \"{raw}\""
         return f"it is a {_kind(value)}, not text"
 
@@ -300,9 +300,6 @@ class BankSet:
     problems: list[Problem] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-
-    def by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
 
     def topics(self) -> list[str]:
         return sorted({q.topic for q in self.questions})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values
 STATE_NAMES = {0: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
@@ -130,7 +130,3 @@ def is_due(card: CardState, now: dt.datetime, end_of_day: dt.datetime) -> bool:
     if card.is_learning:
         return card.due <= now + LEARN_AHEAD
     return card.due < end_of_day
-
-
-def with_topic(card: CardState, topic: str) -> CardState:
-    return card if card.topic == topic else replace(card, topic=topic)

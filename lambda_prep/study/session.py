@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from lambda_prep.bank.model import Question
+from lambda_prep.errors import EndOfInput
 from lambda_prep.study import grading
 from lambda_prep.study.grading import Attempt, Rating
 from lambda_prep.study.scheduler import CardState, Scheduler, day_bounds, is_due
@@ -138,11 +139,9 @@ class Quiz:
         """Ask each question; save each answer before the next. Failed questions come back once
         at the end of the session if their relearning step is due by then (as in Anki).
 
-        KeyboardInterrupt and EndOfInput propagate after marking `summary`: every answer already
-        given is committed.
+        KeyboardInterrupt propagates after marking `summary`; running out of input ends the quiz
+        (summary.ended_early). Either way every answer already given is committed.
         """
-        from lambda_prep.terminal import EndOfInput
-
         summary = summary if summary is not None else Summary()
         queue = list(questions)
         retried: set[str] = set()

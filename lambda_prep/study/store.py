@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from lambda_prep.study.scheduler import CardState
+from lambda_prep.study.scheduler import CardState, card_id_for
 
 APPLICATION_ID = 0x4C505250  # "LPRP": marks the file as ours
 BUSY_TIMEOUT_MS = 15000
@@ -223,8 +223,6 @@ class Store:
                                   (review.question_id,)).fetchall()
                 before = self._card(rows[0]) if rows else None
                 after = schedule(before)
-                from lambda_prep.study.scheduler import card_id_for
-
                 db.execute(
                     "INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer, correct,"
                     " state_before, due_before, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -440,6 +440,12 @@ from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light:
 
 app.add_typer(_simulate_app, name="simulate")
 
+from lambda_prep import cli_portability as _portability  # noqa: E402  (light: typer only)
+
+app.command("export")(_portability.export)
+app.command("new-bank")(_portability.new_bank)
+app.add_typer(_portability.progress_app, name="progress")
+
 
 def main() -> None:
     """Console-script entry point."""

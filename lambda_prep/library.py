@@ -118,3 +118,97 @@ def upcoming(store, banks, now: dt.datetime, day_start_hour: int) -> dict:
     from lambda_prep.study.session import next_due_counts
 
     return next_due_counts(store.cards(), {q.id for q in banks.questions}, now, day_start_hour)
+
+
+# --- portability: exports, progress between machines, banks of your own --------------------------
+
+
+class FileError(Exception):
+    """A file could not be written or read; the message names it (exit 1)."""
+
+
+def export_questions(banks, fmt: str, topic_names: list[str]) -> str:
+    """The questions of `topic_names` (all when empty) in an export format."""
+    from lambda_prep.portability.exporters import EXPORTERS
+
+    if fmt not in EXPORTERS:
+        raise UsageError(f"unknown format {fmt!r}; formats: {', '.join(EXPORTERS)}")
+    chosen = [q for q in banks.questions if not topic_names or q.topic in topic_names]
+    return EXPORTERS[fmt].render(chosen)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a whole file atomically (temp name, then rename), or FileError naming it."""
+    import os
+
+    if path.is_dir():
+        raise FileError(f"cannot write {path}: it is a folder")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def export_progress(store, path: Path, now: dt.datetime) -> int:
+    """Write the learner's history to `path`; returns the number of reviews written."""
+    from lambda_prep.portability import progress
+
+    data = progress.build_export(store, now)
+    try:
+        progress.write_export(data, path)
+    except OSError as exc:
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return len(data["reviews"])
+
+
+def _valid_setting(key: str, value: str) -> bool:
+    """Whether a stored setting (by its store key) holds a value this release accepts."""
+    for _name, (store_key, parse, low, high, _meaning) in SETTINGS.items():
+        if store_key == key:
+            try:
+                return low <= parse(value) <= high
+            except ValueError:
+                return False
+    return False
+
+
+def import_progress(store, path: Path):
+    """Merge a progress export into the store; returns the ImportReport."""
+    from lambda_prep.portability import progress
+    from lambda_prep.study.scheduler import Scheduler
+
+    data = progress.read_export(path)  # ProgressFileError before anything changes
+    # Seeded fuzz: a replay gives the same due dates on every machine and every import.
+    scheduler = Scheduler(settings(store).desired_retention, fuzz=True, seed=0)
+    report = progress.merge(store, data, scheduler, accept_setting=_valid_setting)
+    # Name settings as `config` does (new-per-day), not by their store keys.
+    label = {store_key: name for name, (store_key, *_rest) in SETTINGS.items()}
+    report.settings_taken = {label[k]: v for k, v in report.settings_taken.items()}
+    report.settings_differ = {label[k]: v for k, v in report.settings_differ.items()}
+    return report
+
+
+def new_bank(name: str, topic: str | None, today: dt.date) -> Path:
+    """Write a starter bank into the user's banks folder; returns its path."""
+    from lambda_prep.bank import starter
+
+    topic = topic or name
+    for what, value in (("name", name), ("topic", topic)):
+        if not starter.NAME_PATTERN.match(value):
+            raise UsageError(f"the bank {what} {value!r} must be lower-case letters, digits and '-' "
+                             f"(1 to 40 characters, e.g. team-payments)")
+    folder = paths.user_banks_dir()
+    target = folder / starter.file_name(name)
+    if target.exists():
+        raise FileError(f"{target} already exists; edit it, or choose another name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    write_text(target, starter.render(name, topic, today))
+    return target

@@ -280,6 +280,68 @@ class Store:
             raise self.damaged(exc) from None
         return cards, reviews
 
+    def merge_reviews(self, incoming: list[Review], key: Callable[[Review], str],
+                      replay: Callable[[list[Review]], list[CardState]],
+                      settings: dict[str, str] | None = None) -> tuple[int, int]:
+        """Add the reviews not already logged (same key), re-derive every card they touch by
+        replaying its whole log, and store `settings`: all in one transaction, so a failure
+        half-way changes nothing. Returns (reviews added, cards replayed)."""
+        db = self.db
+        columns = "id, question_id, topic, rating, reviewed_at, duration_ms, answer, correct"
+
+        def as_review(row: tuple) -> Review:
+            _, qid, topic, rating, at, duration, answer, correct = row
+            return Review(qid, topic, rating, _parse(at), duration, answer or "", bool(correct))
+
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                by_question: dict[str, list[Review]] = {}
+                for review in incoming:
+                    by_question.setdefault(review.question_id, []).append(review)
+                added = 0
+                changed: list[str] = []  # only cards with new reviews are recomputed
+                for qid, reviews in by_question.items():
+                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ?", (qid,)).fetchall()
+                    known = {key(as_review(row)) for row in rows}
+                    for review in reviews:
+                        if key(review) in known:
+                            continue
+                        known.add(key(review))
+                        added += 1
+                        if not changed or changed[-1] != qid:
+                            changed.append(qid)
+                        db.execute("INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer,"
+                                   " correct, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                                   (qid, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
+                                    review.answer, int(review.correct)))
+                for qid in changed:
+                    # Time order; the row id breaks ties between reviews logged in the same second.
+                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ? "
+                                      f"ORDER BY reviewed_at, id", (qid,)).fetchall()
+                    before: CardState | None = None
+                    for row, after in zip(rows, replay([as_review(row) for row in rows])):
+                        db.execute("UPDATE reviews SET state_before = ?, due_before = ?, due_after = ? WHERE id = ?",
+                                   (before.state if before else 0, _iso(before.due) if before else None,
+                                    _iso(after.due), row[0]))
+                        before = after
+                    if before is not None:
+                        db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                                   f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   (card_id_for(qid), qid, before.topic, before.state, before.step, before.stability,
+                                    before.difficulty, _iso(before.due), _iso(before.last_review), before.reps,
+                                    before.lapses))
+                for name, value in (settings or {}).items():
+                    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (name, value))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+        return added, len(changed)
+
     # --- settings -----------------------------------------------------------------------------
 
     def settings(self) -> dict[str, str]:

@@ -97,8 +97,11 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
 
 
 def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str, seed: int | None,
-                 now: dt.datetime):
-    """The scheduler, the random generator and the plan of questions for a quiz."""
+                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0):
+    """The scheduler, the random generator and the plan of questions for a quiz.
+
+    mode "mistakes" asks questions answered wrong before, most recently failed first, due or not.
+    """
     import random
 
     from lambda_prep.study import session
@@ -107,10 +110,15 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     config = settings(store)
     scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed)
     rng = random.Random(seed)
+    filters = filters or Filters()
+    if mode == "mistakes":
+        chosen = mistake_questions(store, banks, topic_names, filters)
+        return scheduler, rng, session.Plan(chosen[:count], len(chosen), 0, 0), config
     start_of_day, _ = day_bounds(now, config.day_start_hour)
-    new_allowed = config.new_per_day - store.new_since(start_of_day)
-    plan = session.plan(banks.questions, store.cards(), now=now, rng=rng, topics=topic_names, count=count,
-                        mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour)
+    new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
+    plan = session.plan(study_questions(store, banks, filters), store.cards(), now=now, rng=rng,
+                        topics=topic_names, count=count, mode=mode, new_allowed=new_allowed,
+                        day_start_hour=config.day_start_hour)
     return scheduler, rng, plan, config
 
 
@@ -212,3 +220,130 @@ def new_bank(name: str, topic: str | None, today: dt.date) -> Path:
         raise FileError(f"cannot create {folder}: {exc.strerror or exc}") from None
     write_text(target, starter.render(name, topic, today))
     return target
+
+
+# --- finding, filtering and flagging questions ----------------------------------------------------
+
+QUESTION_TYPES = ("single", "multi", "true-false", "recall")
+FLAG_KINDS = ("wrong", "outdated", "unclear")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which questions a study session may ask, beyond topics."""
+
+    difficulties: tuple[int, ...] = (1, 2, 3)
+    types: tuple[str, ...] = QUESTION_TYPES
+
+    def admits(self, question) -> bool:
+        return question.difficulty in self.difficulties and question.type in self.types
+
+
+def parse_difficulty(text: str | None) -> tuple[int, ...]:
+    """'2' -> (2,), '2-3' -> (2, 3); UsageError otherwise."""
+    if text is None:
+        return (1, 2, 3)
+    import re
+
+    match = re.fullmatch(r"\s*([123])\s*(?:-\s*([123])\s*)?", text)
+    low, high = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else (0, 0)
+    if not match or low > high:
+        raise UsageError(f"--difficulty takes 1, 2 or 3, or a range like 2-3 (1 basics, 2 working knowledge, "
+                         f"3 senior-level), got {text!r}")
+    return tuple(range(low, high + 1))
+
+
+def study_questions(store, banks, filters: Filters = Filters()) -> list:
+    """The questions a session may ask: flagged ones are left out until their flag is cleared."""
+    flagged = store.flags()
+    return [q for q in banks.questions if q.id not in flagged and filters.admits(q)]
+
+
+def mistakes(store, banks, topic_names: list[str] = ()) -> list[dict]:
+    """Questions answered wrong before, most often wrong first (then most recently)."""
+    by_id = {q.id: q for q in banks.questions}
+    rows = []
+    for qid, topic, wrong, answered, last_wrong in store.mistakes():
+        question = by_id.get(qid)
+        if question is None or (topic_names and question.topic not in topic_names):
+            continue  # a question no longer in the banks, or another topic
+        rows.append({"id": qid, "topic": question.topic, "wrong": wrong, "answered": answered,
+                     "last_wrong": last_wrong, "prompt": question.prompt})
+    rows.sort(key=lambda r: r["last_wrong"], reverse=True)
+    rows.sort(key=lambda r: r["wrong"], reverse=True)  # stable: ties stay most recent first
+    return rows
+
+
+def mistake_questions(store, banks, topic_names: list[str], filters: Filters = Filters()) -> list:
+    """For quiz --mistakes: failed questions, most recently failed first (then most often)."""
+    allowed = {q.id: q for q in study_questions(store, banks, filters)}
+    rows = sorted(mistakes(store, banks, topic_names), key=lambda r: (r["last_wrong"][:10], r["wrong"]),
+                  reverse=True)
+    return [allowed[r["id"]] for r in rows if r["id"] in allowed]
+
+
+def find_question(banks, question_id: str):
+    """The question with this id, or UsageError naming the closest ids."""
+    for q in banks.questions:
+        if q.id == question_id:
+            return q
+    import difflib
+
+    close = difflib.get_close_matches(question_id, [q.id for q in banks.questions], n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(close)}?" if close else " Find one with: lambda-prep search TEXT"
+    raise UsageError(f"no question with id {question_id!r}.{hint}")
+
+
+def show(store, banks, question_id: str, now: dt.datetime) -> dict:
+    """A question with everything about it: answer, explanation, sources, the learner's history."""
+    from lambda_prep.study.scheduler import STATE_NAMES, retrievability
+
+    q = find_question(banks, question_id)
+    card = store.card(q.id)
+    flag = store.flags().get(q.id)
+    data = q.to_dict()
+    data.pop("origin")
+    data.pop("syllabus")  # internal
+    data["history"] = [
+        {"reviewed_at": at, "rating": rating, "correct": bool(correct), "answer": answer, "seconds":
+         None if duration is None else round(duration / 1000, 1)}
+        for _qid, _topic, rating, at, duration, answer, correct, _state in store.reviews(q.id)]
+    data["card"] = None if card is None else {
+        "state": STATE_NAMES[card.state], "due": card.due.isoformat(timespec="seconds"),
+        "stability_days": None if card.stability is None else round(card.stability, 2),
+        "difficulty": None if card.difficulty is None else round(card.difficulty, 2),
+        "recall_now": round(retrievability(card, now), 3), "reps": card.reps, "lapses": card.lapses}
+    data["flag"] = None if flag is None else {"kind": flag[0], "note": flag[1],
+                                              "flagged_at": flag[2].isoformat(timespec="seconds")}
+    return data
+
+
+def search(banks, text: str, limit: int = 20) -> list[dict]:
+    from lambda_prep import search as search_index
+
+    if not text.strip():
+        raise UsageError("search needs some words, e.g. lambda-prep search \"visibility timeout\"")
+    return search_index.search(banks.questions, text, limit=limit)
+
+
+def flag(store, banks, question_id: str, kind: str, note: str, now: dt.datetime) -> None:
+    if kind not in FLAG_KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(FLAG_KINDS)}, got {kind!r}")
+    find_question(banks, question_id)
+    store.flag(question_id, kind, note, now)
+
+
+def unflag(store, question_id: str) -> None:
+    if not store.unflag(question_id):
+        raise UsageError(f"{question_id!r} is not flagged; see lambda-prep flag --list")
+
+
+def flags(store, banks) -> list[dict]:
+    by_id = {q.id: q for q in banks.questions}
+    rows = []
+    for qid, (kind, note, at) in sorted(store.flags().items(), key=lambda item: item[1][2]):
+        q = by_id.get(qid)
+        rows.append({"id": qid, "kind": kind, "note": note, "flagged_at": at.isoformat(timespec="seconds"),
+                     "topic": q.topic if q else None, "prompt": q.prompt if q else None,
+                     "sources": list(q.sources) if q else [], "origin": q.origin if q else None})
+    return rows

@@ -71,6 +71,19 @@ def _v2(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v3_flags(db: sqlite3.Connection) -> None:
+    # A learner's mark on a question (wrong, outdated, unclear): kept apart from the review log,
+    # and a flagged question is not asked until the flag is cleared.
+    _run(db, """
+        CREATE TABLE flags (
+            question_id TEXT PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            note        TEXT NOT NULL DEFAULT '',
+            flagged_at  TEXT NOT NULL
+        );
+    """)
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must be one transaction.
     for statement in script.split(";"):
@@ -78,7 +91,7 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4"}
@@ -341,6 +354,32 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise self.damaged(exc) from None
         return added, len(changed)
+
+    def mistakes(self) -> list[tuple[str, str, int, int, str]]:
+        """Questions answered wrong at least once: (id, topic, times wrong, times answered, last wrong)."""
+        return self.query(
+            "SELECT question_id, max(topic), sum(correct = 0), count(*), max(CASE WHEN correct = 0 THEN reviewed_at END)"
+            " FROM reviews GROUP BY question_id HAVING sum(correct = 0) > 0")
+
+    # --- flags --------------------------------------------------------------------------------
+
+    def flag(self, question_id: str, kind: str, note: str, when: dt.datetime) -> None:
+        self._write("INSERT OR REPLACE INTO flags (question_id, kind, note, flagged_at) VALUES (?, ?, ?, ?)",
+                    (question_id, kind, note, _iso(when)))
+
+    def unflag(self, question_id: str) -> bool:
+        return self._write("DELETE FROM flags WHERE question_id = ?", (question_id,)) > 0
+
+    def flags(self) -> dict[str, tuple[str, str, dt.datetime]]:
+        """question id -> (kind, note, when flagged)."""
+        return {qid: (kind, note, _parse(at))
+                for qid, kind, note, at in self.query("SELECT question_id, kind, note, flagged_at FROM flags")}
+
+    def _write(self, sql: str, params: tuple) -> int:
+        try:
+            return self.db.execute(sql, params).rowcount
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
 
     # --- settings -----------------------------------------------------------------------------
 

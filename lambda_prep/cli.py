@@ -223,7 +223,8 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             extra_new=extra_new)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
-                                       library.upcoming(store, banks, now, config.day_start_hour), now)
+                                       library.upcoming(store, banks, now, config.day_start_hour, topic_names),
+                                       now)
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()

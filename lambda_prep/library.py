@@ -122,10 +122,12 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     return scheduler, rng, plan, config
 
 
-def upcoming(store, banks, now: dt.datetime, day_start_hour: int) -> dict:
+def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: list[str] = ()) -> dict:
+    """The review forecast for the questions in the banks (of `topic_names` when given)."""
     from lambda_prep.study.session import next_due_counts
 
-    return next_due_counts(store.cards(), {q.id for q in banks.questions}, now, day_start_hour)
+    live = {q.id for q in banks.questions if not topic_names or q.topic in topic_names}
+    return next_due_counts(store.cards(), live, now, day_start_hour)
 
 
 # --- portability: exports, progress between machines, banks of your own --------------------------

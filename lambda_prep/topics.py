@@ -24,6 +24,8 @@ TOPICS: dict[str, str] = {
     "deployment": "SAM, CDK, Serverless Framework, Terraform, versions, aliases, CI/CD, testing",
     "monitoring": "CloudWatch metrics and logs, X-Ray, Lambda Insights, Powertools",
     "pricing-performance": "Request and GB-s pricing, arm64, memory vs CPU, power tuning, vs Fargate/EC2",
+    "whats-new": "2023-2026 changes: scaling rate, INIT billing, Managed Instances, durable functions",
+    "system-design": "Pipelines, webhooks, fan-out, fragile downstreams, multi-tenancy, resilience",
 }
 
 # Words a learner might type for a topic, beyond its own name (normalised: lower case, no separators).
@@ -42,6 +44,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "deployment": ("deploy", "cicd", "sam", "cdk", "terraform", "versions", "aliases", "testing"),
     "monitoring": ("observability", "logs", "logging", "metrics", "xray", "cloudwatch", "powertools"),
     "pricing-performance": ("pricing", "cost", "costs", "performance", "perf", "memory", "powertuning"),
+    "whats-new": ("new", "changes", "managedinstances", "lmi", "durable", "durablefunctions", "tenantisolation"),
+    "system-design": ("design", "systemdesign", "architecture", "resilience", "webhooks", "fanout"),
 }
 
 

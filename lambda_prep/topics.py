@@ -24,6 +24,7 @@ TOPICS: dict[str, str] = {
     "deployment": "SAM, CDK, Serverless Framework, Terraform, versions, aliases, CI/CD, testing",
     "monitoring": "CloudWatch metrics and logs, X-Ray, Lambda Insights, Powertools",
     "pricing-performance": "Request and GB-s pricing, arm64, memory vs CPU, power tuning, vs Fargate/EC2",
+    "front-doors": "API Gateway, ALB, function URLs, authorizers, timeouts, Lambda@Edge",
 }
 
 # Words a learner might type for a topic, beyond its own name (normalised: lower case, no separators).
@@ -42,6 +43,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "deployment": ("deploy", "cicd", "sam", "cdk", "terraform", "versions", "aliases", "testing"),
     "monitoring": ("observability", "logs", "logging", "metrics", "xray", "cloudwatch", "powertools"),
     "pricing-performance": ("pricing", "cost", "costs", "performance", "perf", "memory", "powertuning"),
+    "front-doors": ("frontdoor", "frontdoors", "apigateway", "apigw", "alb", "authorizer", "authorizers",
+                    "lambdaedge", "edge", "cloudfront", "functionurl", "functionurls"),
 }
 
 

@@ -25,6 +25,7 @@ TOPICS: dict[str, str] = {
     "monitoring": "CloudWatch metrics and logs, X-Ray, Lambda Insights, Powertools",
     "pricing-performance": "Request and GB-s pricing, arm64, memory vs CPU, power tuning, vs Fargate/EC2",
     "front-doors": "API Gateway, ALB, function URLs, authorizers, timeouts, Lambda@Edge",
+    "event-sources": "Event source mappings: batching, filters, FIFO, Kafka, streams, CDC",
 }
 
 # Words a learner might type for a topic, beyond its own name (normalised: lower case, no separators).
@@ -45,6 +46,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "pricing-performance": ("pricing", "cost", "costs", "performance", "perf", "memory", "powertuning"),
     "front-doors": ("frontdoor", "frontdoors", "apigateway", "apigw", "alb", "authorizer", "authorizers",
                     "lambdaedge", "edge", "cloudfront", "functionurl", "functionurls"),
+    "event-sources": ("eventsource", "eventsources", "eventsourcemapping", "eventsourcemappings", "kinesis",
+                      "kafka", "msk", "fifo", "streams", "cdc", "outbox", "filtering"),
 }
 
 

@@ -17,7 +17,7 @@ from lambda_prep.bank import load_banks
 from lambda_prep.topics import TOPICS
 
 BANKS = load_banks([paths.builtin_banks_dir()])
-NEW_TOPICS = ["front-doors"]
+NEW_TOPICS = ["front-doors", "event-sources"]
 REGISTERED = [t for t in NEW_TOPICS if t in TOPICS]
 MYTHS_DIR = paths.content_dir() / "myths"
 

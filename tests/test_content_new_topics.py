@@ -155,3 +155,11 @@ def test_every_question_is_sourced_from_aws_first_and_verified_today(topic):
     for q in questions(topic):
         assert re.match(r"https://(docs\.)?aws\.amazon\.com/|https://repost\.aws/", q.sources[0]), q.id
         assert q.last_verified == "2026-12-07", q.id
+
+
+@pytest.mark.parametrize("topic", REGISTERED)
+def test_choices_fit_an_80_column_terminal(topic):
+    # The answer menu draws each choice on one line after a 3-character pointer; a longer
+    # choice is cut at the edge of an 80-column terminal.
+    long = [(q.id, c) for q in questions(topic) for c in q.choices if len(c) > 74]
+    assert not long, long

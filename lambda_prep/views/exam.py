@@ -97,7 +97,7 @@ class InteractiveExamUI:
         self.drafts: dict[int, tuple[set[str], int]] = {}  # ticks and cursor not yet submitted, per question
 
     def ask(self, exam: Exam, index: int):
-        screen = _Screen(exam, index, self.drafts.pop(index, None))
+        screen = _Screen(exam, index, self.drafts.pop(index, None), no_color=self.term.no_color)
         action = screen.run()
         if not isinstance(action, Answer):  # flagging or moving away keeps what was ticked
             self.drafts[index] = (screen.ticked, screen.cursor)
@@ -112,8 +112,9 @@ class _Switch:
 class _Screen:
     """One question on screen until the learner acts; modes: question, goto, review, confirm."""
 
-    def __init__(self, exam: Exam, index: int, draft: tuple[set[str], int] | None = None):
-        self.exam, self.index = exam, index
+    def __init__(self, exam: Exam, index: int, draft: tuple[set[str], int] | None = None, *,
+                 no_color: bool = False):
+        self.exam, self.index, self.no_color = exam, index, no_color
         self.slot = exam.slots[index]
         given = self.slot.given or ()
         self.ticked = set(given)
@@ -122,7 +123,7 @@ class _Screen:
             self.ticked, self.cursor = draft
         self.mode = "question"
         self.typed = ""
-        self.message = ""
+        self.message = "" if exam.unanswered() else "All questions answered: s submits, r lists them."
         self.review_cursor = index
         self.app = None
 
@@ -217,7 +218,7 @@ class _Screen:
         width = self._width()
         help_lines = _wrap(" · ".join(keys), width - 1)
         return [(style, "\n".join((" " + line).ljust(width) for line in _wrap(status, width - 1)) + "\n"),
-                ("class:toolbar.keys", "\n".join(" " + line for line in help_lines))]
+                ("class:keys", "\n".join(" " + line for line in help_lines))]
 
     # --- running -----------------------------------------------------------------------------
 
@@ -227,6 +228,7 @@ class _Screen:
         from prompt_toolkit.application import Application
         from prompt_toolkit.layout import HSplit, Layout, Window
         from prompt_toolkit.layout.controls import FormattedTextControl
+        from prompt_toolkit.output import ColorDepth
         from prompt_toolkit.styles import Style
 
         body = Window(FormattedTextControl(self._body, key_bindings=None, show_cursor=False),
@@ -235,10 +237,11 @@ class _Screen:
         style = Style.from_dict({
             "header": "bold", "dim": "italic", "prompt": "bold", "flag": "fg:ansiyellow bold",
             "current": "fg:ansicyan bold", "message": "fg:ansiyellow",
-            "toolbar": "reverse", "toolbar.warn": "reverse fg:ansired bold", "toolbar.keys": "",
+            "toolbar": "reverse", "toolbar.warn": "reverse fg:ansired bold", "keys": "",
         })
         self.app = Application(layout=Layout(HSplit([body, Window(height=1), toolbar])), style=style,
-                               key_bindings=self._keys(), erase_when_done=True, full_screen=False)
+                               key_bindings=self._keys(), erase_when_done=True, full_screen=False,
+                               color_depth=ColorDepth.MONOCHROME if self.no_color else None)
 
         async def tick():
             # Redraw the countdown every second; at zero, end the exam (time up submits).

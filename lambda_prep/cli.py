@@ -7,6 +7,7 @@ that needs it, because shell completion runs this program on every TAB.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -61,6 +62,13 @@ def _terminal(ctx: typer.Context, interactive: Optional[bool] = None):
 def _exit(term, message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     term.error(message)
     return typer.Exit(int(code))
+
+
+class QuestionType(str, Enum):
+    single = "single"
+    multi = "multi"
+    true_false = "true-false"
+    recall = "recall"
 
 
 def _complete_topic(incomplete: str):
@@ -133,6 +141,11 @@ def quiz(
     count: int = typer.Option(20, "--count", "-n", min=1, max=1000, help="At most this many questions."),
     new: bool = typer.Option(False, "--new", help="Only questions you have not seen (still within the daily limit)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review."),
+    mistakes: bool = typer.Option(False, "--mistakes", help="Only questions you got wrong before, most recent first."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d",
+                                             help="1 basics, 2 working knowledge, 3 senior; or a range: 2-3 skips the basics."),
+    qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
+    extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
@@ -152,13 +165,26 @@ def quiz(
       lambda-prep quiz
       lambda-prep quiz --topic cold-starts --topic retries --count 10
       lambda-prep quiz --due
+      lambda-prep quiz --mistakes
+      lambda-prep quiz --topic concurrency --difficulty 2-3 --type recall
       printf '2\\n1\\n' | lambda-prep quiz --count 2 --seed 1
     """
-    if new and due:
+    from lambda_prep import library
+
+    if sum((new, due, mistakes)) > 1:
         term = _terminal(ctx)
-        raise _exit(term, "Error: --new and --due exclude each other; use one (or neither for both).",
+        raise _exit(term, "Error: --new, --due and --mistakes exclude each other; use one (or none for due "
+                          "and new).", ExitCode.USAGE)
+    try:
+        filters = library.Filters(library.parse_difficulty(difficulty),
+                                  tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
+    except library.UsageError as exc:
+        raise _exit(_terminal(ctx), f"Error: {exc}", ExitCode.USAGE) from None
+    if extra_new and (due or mistakes):
+        raise _exit(_terminal(ctx), "Error: --extra-new adds new questions; it does not go with --due or --mistakes.",
                     ExitCode.USAGE)
-    _study(ctx, topic, count, "new" if new else "due" if due else "all", seed, bank, interactive)
+    mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
+    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
 
 
 @app.command()
@@ -181,7 +207,7 @@ def review(
     _study(ctx, topic, count, "due", seed, None, interactive)
 
 
-def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
+def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.study.session import Quiz, Summary
@@ -193,7 +219,8 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
         topic_names = _topics_or_exit(term, topic_args, banks)
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
-            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now)
+            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now, filters=filters,
+            extra_new=extra_new)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour), now)
@@ -554,6 +581,19 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
 
 app.add_typer(_simulate_app, name="simulate")
+
+from lambda_prep import cli_find as _find  # noqa: E402  (light: typer only)
+
+app.command("show")(_find.show)
+app.command("search")(_find.search)
+app.command("flag")(_find.flag)
+app.command("mistakes")(_find.mistakes)
+
+from lambda_prep import cli_portability as _portability  # noqa: E402  (light: typer only)
+
+app.command("export")(_portability.export)
+app.command("new-bank")(_portability.new_bank)
+app.add_typer(_portability.progress_app, name="progress")
 
 
 def main() -> None:

@@ -58,6 +58,12 @@ def test_same_seed_same_questions_and_right_answers_pass(sample_home):
     assert first["correct"] == 0 and first["answers"][0]["given"] is None  # Enter skips
 
 
+def test_questions_the_learner_flagged_as_wrong_are_left_out(sample_home):
+    assert runner.invoke(app, ["flag", "sample-single", "--kind", "wrong"]).exit_code == 0
+    data = json.loads(exam("--json", input="\n\n\n").stdout)
+    assert {a["id"] for a in data["answers"]} == {"sample-multi", "sample-tf"}
+
+
 def test_plain_mode_flags_with_a_trailing_question_mark(sample_home):
     data = json.loads(exam("--json", input="1?\n\n\n").stdout)
     assert [a["flagged"] for a in data["answers"]] == [True, False, False]

@@ -263,8 +263,9 @@ def show_nothing_to_study(term: Terminal, mode: str, plan, new_per_day: int, upc
     """Why the quiz has nothing to ask, and when it next will."""
     reason = {"due": "Nothing is due for review",
               "new": "No new questions left today" if plan.new_total else "No new questions left",
-              "all": "Nothing to study right now"}[mode]
-    if mode != "due" and plan.new_total and plan.new_allowed <= 0:
+              "all": "Nothing to study right now",
+              "mistakes": "No mistakes to practise: you have answered nothing wrong (in these topics)"}[mode]
+    if mode in ("all", "new") and plan.new_total and plan.new_allowed <= 0:
         reason += (f" (daily limit of {new_per_day} new questions reached; "
                    "lambda-prep config new-per-day N raises it)")
     nxt = upcoming["next"]

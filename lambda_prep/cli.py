@@ -519,8 +519,8 @@ def exam(
         if given:
             term = _terminal(ctx)
             flags = ", ".join("--" + name.replace("_", "-") for name in given)
-            raise _exit(term, f"Error: {flags} do(es) not apply to --history, which only lists past exams "
-                              f"(with --json for scripts).", ExitCode.USAGE)
+            verb = "does" if len(given) == 1 else "do"
+            raise _exit(term, f"Error: {flags} {verb} not apply to --history (it lists past exams).", ExitCode.USAGE)
         _exam_history(ctx, as_json)
         return
     if as_json and interactive:

@@ -82,7 +82,8 @@ def test_pass_mark_from_the_setting_and_from_the_option(sample_home):
     (["--minutes", "601"], "1<=x<=600"),
     (["--pass-mark", "101"], "1<=x<=100"),
     (["--topic", "nope"], "unknown topic"),
-    (["--history", "--count", "5"], "--count do(es) not apply to --history"),
+    (["--history", "--count", "5"], "--count does not apply to --history"),
+    (["--history", "--seed", "1", "--minutes", "9"], "--minutes, --seed do not apply to --history"),
     (["--json", "--interactive"], "drop --interactive"),
 ])
 def test_bad_arguments_exit_2_with_what_is_valid(sample_home, args, expected):

@@ -492,16 +492,15 @@ def show_history(term: Terminal, rows: list[dict]) -> None:
     import datetime as dt
 
     table = Table(title="Past exams", title_justify="left", show_edge=False)
-    for name, justify in (("date", "left"), ("score", "right"), ("result", "left"), ("time used", "right"),
-                          ("questions", "right")):
+    for name, justify in (("date", "left"), ("score", "right"), ("result", "left"), ("time used", "right")):
         table.add_column(name, justify=justify)
     for row in rows:
         started = dt.datetime.fromisoformat(row["started_at"])
-        result = {True: "pass", False: "fail", None: "incomplete"}[row["passed"]]
-        if row["status"] == "time-up":
-            result += " (time up)"
-        table.add_row(local_time(started), f"{row['correct']}/{row['total']} ({row['score']:.0%})",
-                      f"{result} · mark {row['pass_mark']:.0%}",
-                      f"{duration_text(row['seconds_used'])} / {row['seconds_allowed'] // 60} min",
-                      str(row["total"]))
+        if row["passed"] is None:
+            result = f"incomplete ({row['answered']} answered)"
+        else:
+            result = f"{'pass' if row['passed'] else 'fail'} · mark {row['pass_mark']:.0%}"
+            result += " · time up" if row["status"] == "time-up" else ""
+        table.add_row(local_time(started), f"{row['correct']}/{row['total']} ({row['score']:.0%})", result,
+                      f"{duration_text(row['seconds_used'])} / {row['seconds_allowed'] // 60} min")
     term.console.print(table)

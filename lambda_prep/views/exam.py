@@ -164,6 +164,9 @@ class _Screen:
                                          f"{self.typed}_"))
         elif self.message:
             out.append(("class:message", "\n" + "\n".join(_wrap(self.message, width))))
+        elif multi and self.ticked != set(slot.given or ()) and (slot.answered or self.ticked):
+            # Ticks are not an answer until Enter: say so, rather than let them look saved.
+            out.append(("class:message", "\n" + "\n".join(_wrap("Not saved yet: Enter saves these ticks.", width))))
         return out
 
     def _review(self, width: int):
@@ -231,7 +234,7 @@ class _Screen:
         from prompt_toolkit.output import ColorDepth
         from prompt_toolkit.styles import Style
 
-        body = Window(FormattedTextControl(self._body, key_bindings=None, show_cursor=False),
+        body = Window(FormattedTextControl(self._body, show_cursor=False),
                       wrap_lines=True, dont_extend_height=True)
         toolbar = Window(FormattedTextControl(self._toolbar), wrap_lines=True, dont_extend_height=True)
         style = Style.from_dict({

@@ -219,3 +219,43 @@ def test_choices_wrap_within_80_columns_and_lose_no_word():
             assert max(len(line) for line in text.splitlines()) < columns, text
         body = "".join(t for _, t in screen._body())
         assert " ".join(long_choice.split()) in " ".join(w for w in body.split() if w not in ("❯", "(", ")"))
+
+
+# --- the navigator's keys, through prompt_toolkit's pipe input -----------------------------------
+
+
+def navigator(remaining: float, keys: str, qtype: str = "single"):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from lambda_prep.bank.model import Question
+    from lambda_prep.study.exam import Slot
+    from lambda_prep.views.exam import _Screen
+
+    q = Question(id="x", topic="limits", type=qtype, prompt="Pick", explanation="e",
+                 sources=("https://docs.aws.amazon.com/x",), last_verified="2026-11-01", difficulty=2,
+                 choices=("a", "b", "c"), answer=("a",))
+    slots = [Slot(q, q.choices), Slot(q, q.choices)]
+    fake_exam = types.SimpleNamespace(slots=slots, remaining=lambda: remaining,
+                                      unanswered=lambda: [0, 1], flagged=lambda: [])
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        with create_app_session(input=pipe, output=DummyOutput()):
+            return _Screen(fake_exam, 0).run()
+
+
+def test_navigator_keys_give_the_learners_action():
+    from lambda_prep.study.exam import Answer, Go, Submit, TimeUp, ToggleFlag
+
+    assert navigator(100, "f") == ToggleFlag()
+    assert navigator(100, "\x1b[B\r") == Answer(("b",))  # down, enter
+    assert navigator(100, "3\r") == Answer(("c",))
+    # Multi: 1 ticks a, space (cursor on a) unticks it, 3 ticks c, 2 ticks b; enter answers in shown order.
+    assert navigator(100, "1 32\r", "multi") == Answer(("b", "c"))
+    assert navigator(100, "\x1b[C") == Go(1)  # right arrow: next question
+    assert navigator(100, "g2\r") == Go(1)  # go to question 2
+    assert navigator(100, "sy") == Submit()  # submit, confirmed
+    assert navigator(100, "snf") == ToggleFlag()  # submit, then no: back to the question
+    assert navigator(100, "r\x1b[B\r") == Go(1)  # review list, down, open
+    assert navigator(0, "") == TimeUp()  # time up ends the screen by itself

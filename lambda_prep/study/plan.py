@@ -240,7 +240,7 @@ class Simulation:
     new_per_day: list[int]
     minutes_per_day: list[float]
     reviews_per_day: list[int]
-    late: int  # questions not seen by the last day that allows two reviews
+    late: int  # new questions short of two reviews before the day (one, if first answered Easy), or never seen
     unseen_on_day: int  # questions never seen before the day
     skipped_reviews: int  # due reviews the budget left undone (done a day later, or never if on the eve)
     fewest_reviews: int = 0  # fewest reviews after their first day, of the questions first seen here (not Easy)
@@ -364,11 +364,11 @@ def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[S
         value = recall(days_left - last[i], stab[i])  # at the start of the interview day
         on_day += value
         by_topic[topic[i]] = by_topic.get(topic[i], 0.0) + value
-    seen_by_deadline = n_seen + sum(new_per_day[:last_intro_day(days_left, first_interval) + 1])
-    # Easy first answers wait longer for their first review: the two-review promise is for the others.
+    # Easy first answers wait longer for their first review: they need one, the others two.
     later_reviews = [reps[i] - 1 for i in range(n_seen, next_new) if first_rating[i] < 4]
+    short = sum(1 for i in range(n_seen, next_new) if reps[i] - 1 < (1 if first_rating[i] == 4 else 2))
     return Simulation(retention, on_day, by_topic, new_per_day, minutes, reviews_done,
-                      late=max(total - seen_by_deadline, 0), unseen_on_day=total - next_new,
+                      late=short + total - next_new, unseen_on_day=total - next_new,
                       skipped_reviews=skipped, fewest_reviews=min(later_reviews, default=0))
 
 
@@ -397,7 +397,9 @@ class Choice:
 def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], unseen: Sequence[NewCard],
                      budget_s: float, shares: Shares, seed: int = 0,
                      retentions: Sequence[float] = RETENTIONS, coarse: Sequence[float] = COARSE) -> Choice:
-    """Simulate candidate retentions; keep the one with the most expected recall on the day.
+    """Simulate candidate retentions; keep the one with the most expected recall on the day among
+    those that keep the plan's promise (every new question reviewed twice before the day, within
+    the budget) -- or among all, when none can.
 
     The coarse grid first, then the neighbours (in `retentions`) of the best of it: recall on the
     day rises, peaks and falls with retention, so this finds the best of the grid in about 8
@@ -413,58 +415,72 @@ def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], 
                                shares=shares, draws=draws)
         return runs[r]
 
+    def pool() -> list[Simulation]:
+        kept = [sim for sim in runs.values() if sim.late == 0]
+        return kept or list(runs.values())
+
     grid = sorted(retentions)
     for r in coarse:
         run(r)
-    best = max(runs.values(), key=lambda sim: sim.recall_on_day).retention
+    best = max(pool(), key=lambda sim: sim.recall_on_day).retention
     lower = [r for r in grid if r < best and r > max((c for c in coarse if c < best), default=0)]
     upper = [r for r in grid if r > best and r < min((c for c in coarse if c > best), default=1)]
     for r in lower + upper:
         run(r)
     ordered = [runs[r] for r in sorted(runs)]
-    top = max(sim.recall_on_day for sim in ordered)
+    eligible = pool()
+    top = max(sim.recall_on_day for sim in eligible)
     slack = max(0.005 * (len(seen) + len(unseen)), 0.1)
-    chosen = min((sim for sim in ordered if sim.recall_on_day >= top - slack), key=lambda sim: sim.minutes_total)
+    chosen = min((sim for sim in eligible if sim.recall_on_day >= top - slack), key=lambda sim: sim.minutes_total)
     return Choice(chosen, ordered)
 
 
-def minutes_needed(model: Model, retention: float, *, days_left: int, seen: Sequence[SeenCard],
-                   unseen: Sequence[NewCard], budget_s: float, shares: Shares, seed: int = 0) -> float:
-    """About the smallest daily budget (minutes, to the next 5) with every question seen in time.
+def minutes_needed(model: Model, *, days_left: int, seen: Sequence[SeenCard], unseen: Sequence[NewCard],
+                   budget_s: float, shares: Shares, seed: int = 0,
+                   retentions: Sequence[float] = (0.80, 0.90, 0.95)) -> tuple[float, float | None]:
+    """About the smallest daily budget (minutes, to the next 5) with which every new question gets
+    two reviews before the day, and the retention that does it: (inf, None) when no budget can.
 
-    Estimated from a simulation without a limit: work carried over from day to day, the budget must
-    cover, for every day up to the last day for new questions, the minutes done by then divided by
-    the days so far. Then checked by simulating it (and 5 more minutes while still short).
+    For each retention (from the coarse grid, so choose_retention will find it again): a simulation
+    without a limit; as work carries over from day to day, the budget must cover, on every day up
+    to the last day for new questions, the minutes done by then over the days so far. The smallest
+    estimate is checked by simulating it (5 minutes more while still short).
     """
     draws = _uniforms(len(seen) + len(unseen), seed)
 
-    def sim(minutes: float) -> Simulation:
-        return simulate(model, retention, days_left=days_left, seen=seen, unseen=unseen, budget_s=minutes * 60,
+    def sim(r: float, minutes: float) -> Simulation:
+        return simulate(model, r, days_left=days_left, seen=seen, unseen=unseen, budget_s=minutes * 60,
                         shares=shares, draws=draws)
 
-    free = sim(24 * 60)
-    if free.late:
-        return float("inf")
-    deadline = last_intro_day(days_left, model.first_interval(retention))
-    done, estimate = 0.0, 5.0
-    for day, minutes in enumerate(free.minutes_per_day[:deadline + 1]):
-        done += minutes
-        estimate = max(estimate, done / (day + 1))
-    estimate = max(math.ceil(estimate / 5) * 5, math.ceil(budget_s / 60 / 5) * 5)
+    estimates = []
+    for r in retentions:
+        free = sim(r, 24 * 60)
+        if free.late:
+            continue  # too close to the day at this retention, whatever the budget
+        deadline = last_intro_day(days_left, model.first_interval(r))
+        done, estimate = 0.0, 5.0
+        for day, minutes in enumerate(free.minutes_per_day[:deadline + 1]):
+            done += minutes
+            estimate = max(estimate, done / (day + 1))
+        peak = math.ceil(max(free.minutes_per_day) / 5) * 5
+        estimates.append((max(math.ceil(estimate / 5) * 5, math.ceil(budget_s / 60 / 5) * 5), peak, r))
+    if not estimates:
+        return float("inf"), None
+    estimate, peak, r = min(estimates)
     for _ in range(3):
-        if sim(estimate).late == 0:
-            return estimate
+        if sim(r, estimate).late == 0:
+            return estimate, r
         estimate += 5
-    return math.ceil(max(free.minutes_per_day[:deadline + 1]) / 5) * 5
+    return peak, r  # a budget as large as the busiest day without a limit changes nothing: it does it
 
 
-def topics_to_drop(unseen_by_topic: dict[str, int], late: int) -> list[str]:
-    """Topics whose unseen questions, left out, cover the `late` ones (largest first: fewest topics)."""
-    dropped, freed = [], 0
+def topics_to_drop(unseen_by_topic: dict[str, int], capacity: int) -> list[str]:
+    """Topics to leave out (those with the most unseen questions first: the fewest topics) so the
+    unseen questions kept fit `capacity`; empty if even one topic would not fit."""
+    dropped, kept = [], sum(unseen_by_topic.values())
     for name, count in sorted(unseen_by_topic.items(), key=lambda item: (-item[1], item[0])):
-        if freed >= late:
+        if kept <= capacity:
             break
-        if count:
-            dropped.append(name)
-            freed += count
-    return dropped
+        dropped.append(name)
+        kept -= count
+    return dropped if dropped and len(dropped) < len(unseen_by_topic) and kept <= capacity else []

@@ -218,10 +218,10 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
     unseen_by_topic: dict[str, int] = {}
     for card in unseen:
         unseen_by_topic[card.topic] = unseen_by_topic.get(card.topic, 0) + 1
-    needed = None
+    needed, needed_retention = None, None
     if best.late and advice:
-        needed = model.minutes_needed(fsrs, best.retention, days_left=days_left, seen=seen, unseen=unseen,
-                                      budget_s=budget_s, shares=shares, seed=seed)
+        needed, needed_retention = model.minutes_needed(fsrs, days_left=days_left, seen=seen, unseen=unseen,
+                                                        budget_s=budget_s, shares=shares, seed=seed)
     report.update({
         "retention": best.retention,
         "simulator": SIMULATOR,
@@ -238,8 +238,10 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
                           for t, n in sorted(count_by_topic.items())],
         "on_track": best.late == 0,
         "late": best.late,
-        "minutes_needed": None if needed is None else (None if needed == float("inf") else needed),
-        "drop_topics": model.topics_to_drop(unseen_by_topic, best.late) if best.late else [],
+        "minutes_needed": None if needed is None or needed == float("inf") else needed,
+        "minutes_needed_retention": needed_retention,
+        # The new questions this budget does get two reviews for, as a rough capacity.
+        "drop_topics": model.topics_to_drop(unseen_by_topic, len(unseen) - best.late) if best.late else [],
         # What the quiz will allow today (for_quiz's cheap estimate: the simulation draws its ratings).
         "new_today": getattr(for_quiz(store, questions, now, day_start_hour, best.retention), "new_per_day", 0),
         "new_done_today": store.new_since(_day_start(today, day_start_hour)),

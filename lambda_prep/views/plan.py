@@ -84,7 +84,7 @@ def show(term: Terminal, report: dict | None) -> None:
                   f"{report['simulator'].split(':', 1)[0]}; the most recall on the day within your minutes wins.",
                   style="dim")
     table = Table(show_edge=False, box=None, padding=(0, 2))
-    for column in ("retention", "recall on the day", "min/day", "seen too late"):
+    for column in ("retention", "recall on the day", "min/day", "short of 2 reviews"):
         table.add_column(column, justify="right")
     total = report["questions"] or 1
     for row in report["candidates"]:
@@ -123,10 +123,18 @@ def _advice(report: dict) -> str | None:
     if report.get("minutes_needed"):
         parts.append(f"study {report['minutes_needed']:g} minutes a day "
                      f"(lambda-prep plan --minutes-per-day {report['minutes_needed']:g})")
-    if report.get("drop_topics"):
-        parts.append(f"or leave out {', '.join(report['drop_topics'])} "
-                     f"(lambda-prep plan --interview {report['interview']} --topic ... with the topics you keep)")
-    return ("To catch up: " + " ".join(parts) + ".") if parts else None
+    drop = report.get("drop_topics") or []
+    keep = [row["topic"] for row in report["topics_recall"] if row["topic"] not in drop]
+    if drop and len(drop) <= len(keep):
+        parts.append(f"leave out {', '.join(drop)} (lambda-prep plan --interview {report['interview']} "
+                     f"--topic ... with the topics you keep)")
+    elif drop:
+        parts.append(f"study only {', '.join(keep)} (lambda-prep plan --interview {report['interview']} "
+                     + " ".join(f"--topic {t}" for t in keep) + ")")
+    if not parts:
+        return (f"The day is too close for two reviews of every question, whatever the minutes: choose the "
+                f"topics that matter most (lambda-prep plan --interview {report['interview']} --topic ...).")
+    return "To catch up: " + ", or ".join(parts) + "."
 
 
 def status_text(status: dict, *, long: bool = False):
@@ -147,12 +155,12 @@ def status_text(status: dict, *, long: bool = False):
         text.append(" · ")
     if status["on_track"]:
         text.append("on track", style="bold green")
-        text.append(f": every question seen in time for two reviews; expected recall on the day "
+        text.append(f": every new question gets two reviews before the day; expected recall on the day "
                     f"{_pct(status['expected_recall_on_day'])}")
     else:
         text.append("behind", style="bold red")
-        text.append(f": {status['late']} question{'s' if status['late'] != 1 else ''} would be seen too late for "
-                    f"two reviews at {status['minutes_per_day']:g} min a day")
+        text.append(f": {status['late']} new question{'s' if status['late'] != 1 else ''} would not get two "
+                    f"reviews before the day at {status['minutes_per_day']:g} min a day")
         if not long and status.get("minutes_needed"):
             text.append(f"; {status['minutes_needed']:g} min would do (see lambda-prep plan)")
     return text

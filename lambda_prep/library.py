@@ -235,5 +235,7 @@ def plan_summary(store) -> str:
     plan = planning.load(store)
     if plan is None:
         return "none (lambda-prep plan --interview YYYY-MM-DD)"
+    retention = store.settings().get("plan_retention")
     return (f"interview {plan.interview.isoformat()}, {plan.minutes_per_day:g} min a day, "
-            f"{', '.join(plan.topics) or 'all topics'}")
+            f"{', '.join(plan.topics) or 'all topics'}; until then it sets new questions per day"
+            + (f" and the retention ({retention})" if retention else " and the retention"))

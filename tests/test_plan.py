@@ -141,7 +141,8 @@ def test_new_per_day_covers_every_question_before_the_date_for_a_synthetic_bank(
                                     shares=shares)
     best = choice.best
     first_interval = model.Model().first_interval(best.retention)
-    deadline = model.last_intro_day(21, first_interval)
+    spread = model.spread_days(250, sum(card.seconds for card in bank) / 250, 120, 21)
+    deadline = model.last_intro_day(21, first_interval, spread)
     assert sum(best.new_per_day[:deadline + 1]) == 250 and best.late == 0 and best.unseen_on_day == 0
     # Every question (but those answered Easy the first time, which wait longer) reviewed at least
     # twice after the day it was first seen, before the interview day.
@@ -149,7 +150,7 @@ def test_new_per_day_covers_every_question_before_the_date_for_a_synthetic_bank(
     # The daily figure the quiz uses spreads what is left over the days that leave two reviews.
     left = 250
     for day in range(deadline + 1):
-        left -= model.needed_new(left, day, 21, first_interval)
+        left -= model.needed_new(left, day, 21, first_interval, spread)
     assert left == 0
 
 
@@ -162,7 +163,8 @@ def test_the_quiz_takes_new_questions_per_day_from_the_plan():
         _, _, quiz_plan, config = library.prepare_quiz(store, banks, topic_names=[], count=100, mode="new", seed=1,
                                                        now=now)
     wanted = [q for q in banks.questions if q.topic in ("cold-starts", "retries")]
-    days = model.last_intro_day(20, model.Model().first_interval(0.9)) + 1
+    seconds = sum(model.DEFAULT_SECONDS[q.type] for q in wanted) / len(wanted)
+    days = model.last_intro_day(20, model.Model().first_interval(0.9), model.spread_days(len(wanted), seconds, 600, 20)) + 1
     assert config.new_per_day == math.ceil(len(wanted) / days)
     assert {q.topic for q in quiz_plan.questions} <= {"cold-starts", "retries"}
     assert len(quiz_plan.questions) == config.new_per_day
@@ -285,7 +287,7 @@ def test_plan_sets_shows_json_and_clears():
     assert {row["topic"] for row in data["topics_recall"]} >= {"cold-starts", "retries"}
     assert isinstance(data["on_track"], bool)
     assert "interview " + interview in run("config").stdout
-    assert "Plan: interview in 30 days" in run("topics").stdout
+    assert "Plan: 30 days to the interview" in run("topics").stdout
     assert json.loads(run("stats", "--json").stdout)["plan"]["days_left"] == 30
     assert run("plan", "--minutes-per-day", "60").exit_code == 0
     assert json.loads(run("plan", "--json").stdout)["minutes_per_day"] == 60
@@ -300,7 +302,7 @@ def test_behind_says_by_how_much_and_what_to_do():
     result = run("plan", "--interview", interview, "--minutes-per-day", "60")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "behind" in out and "minutes a day" in out and ("leave out" in out or "study only" in out)
+    assert "Behind" in out and "minutes a day" in out and ("leave out" in out or "study only" in out)
     data = json.loads(run("plan", "--json").stdout)
     assert not data["on_track"] and data["late"] > 0 and data["minutes_needed"] > 60 and data["drop_topics"]
     # Following the advice puts the learner on track.
@@ -309,7 +311,7 @@ def test_behind_says_by_how_much_and_what_to_do():
 
 
 def test_too_close_to_the_day_says_more_minutes_will_not_do():
-    run("plan", "--interview", (today() + dt.timedelta(days=3)).isoformat(), "--minutes-per-day", "10")
+    run("plan", "--interview", (today() + dt.timedelta(days=2)).isoformat(), "--minutes-per-day", "10")
     result = run("plan")
     assert "too close for two reviews" in result.stdout
 
@@ -334,7 +336,7 @@ def test_the_quiz_shows_the_plan_in_one_line(sample_bank):
     run("plan", "--interview", (today() + dt.timedelta(days=12)).isoformat())
     result = run("quiz", "--bank", str(sample_bank), "--topic", "sample", "--seed", "1", input="4\n")
     assert result.exit_code == 0, result.output
-    assert "Plan: interview in 12 days" in result.stdout
+    assert "Plan: 12 days to the interview" in result.stdout
 
 
 def test_optimize_declines_without_enough_reviews_and_config_shows_the_defaults():
@@ -383,3 +385,24 @@ def test_stats_mastery_follows_the_fitted_forgetting_curve(sample_bank):
     mastery = {row["topic"]: row["mastery"] for row in before}
     changed = {row["topic"]: row["mastery"] for row in after}
     assert changed["sample"] != mastery["sample"]
+
+
+def test_optimize_without_fsrs_rs_python_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "fsrs_rs_python", None)  # as if not installed
+    result = run("optimize")
+    assert result.exit_code == 1 and 'pip install "lambda-prep[optimize]"' in result.stderr
+
+
+def test_quiz_and_plan_never_load_the_optimizer(data_home, sample_bank):
+    import subprocess
+
+    code = ("import sys\nfrom lambda_prep.cli import app\n"
+            "for args in (['plan', '--interview', sys.argv[1]], ['quiz', '--bank', sys.argv[2], '--topic', 'sample',"
+            " '--count', '1']):\n"
+            "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+            "print('LOADED' if 'fsrs_rs_python' in sys.modules else 'NOT LOADED')\n")
+    result = subprocess.run([sys.executable, "-c", code, (today() + dt.timedelta(days=9)).isoformat(),
+                             str(sample_bank)], input="4\n", capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "LAMBDA_PREP_HOME": str(data_home)})
+    assert "Plan: 9 days to the interview" in result.stdout, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("NOT LOADED")

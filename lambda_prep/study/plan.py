@@ -1,8 +1,9 @@
 """The interview-date plan (pure: data in, data out; no database, no terminal).
 
 - Capping: with a plan, no review is due after the interview day. An interval that would end
-  later is cut to end on one of the last SPREAD_DAYS days before the interview (which one depends
-  on the question, so the eve is not one big pile): that is its last review before the day. A
+  later is cut to end on one of the last few days before the interview (which one depends on the
+  question, so the eve is not one big pile; how many days: spread_days): that is its last review
+  before the day. A
   review made on or after that day is due on the interview day at the latest (an optional last
   look), and one made on the day is left alone (the plan has served). Only the due date is cut: the card keeps the stability and
   difficulty FSRS gave it, and the next review, coming early, is scored by FSRS as early.
@@ -51,7 +52,15 @@ MIN_RATINGS = 50
 RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.88, 0.90, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99)
 COARSE = (0.70, 0.80, 0.90, 0.95, 0.97, 0.99)  # simulated first; then the neighbours of the best
 DEFAULT_MINUTES = 30
-SPREAD_DAYS = 3
+SWEEP_SHARE = 0.75  # of the daily minutes the final reviews of every question may take
+
+
+def spread_days(questions: int, seconds: float, minutes_per_day: float, days_left: int) -> int:
+    """Days over which the last reviews before the interview are spread: every question's final
+    review takes at most SWEEP_SHARE of the daily minutes; 3 to 14 days, and at most a third of
+    the days left."""
+    need = math.ceil(questions * seconds / 60 / (SWEEP_SHARE * minutes_per_day)) if minutes_per_day > 0 else 14
+    return max(1, min(max(3, need), 14, max(days_left // 3, 1)))
 LONG_PLAN_DAYS = 365  # beyond this the plan is accepted with a note: it changes little so far out
 MAX_PLAN_DAYS = 5 * 365 + 1
 # Answers on a new question's first day, by its first rating, with learning steps (1 min, 10 min):
@@ -135,25 +144,25 @@ def check_interview(interview: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def last_intro_day(days_left: int, first_interval: int = 1) -> int:
+def last_intro_day(days_left: int, first_interval: int = 1, spread: int = 3) -> int:
     """The last day (0 = today) on which a new question still gets two reviews before the day:
-    its first review `first_interval` days later, before the earliest of the last SPREAD_DAYS
-    days, leaves one of those for the second."""
-    return max(days_left - SPREAD_DAYS - 1 - first_interval, 0)
+    its first review `first_interval` days later, before the earliest of the last `spread` days,
+    leaves one of those for the second."""
+    return max(days_left - spread - 1 - first_interval, 0)
 
 
-def needed_new(unseen: int, day: int, days_left: int, first_interval: int = 1) -> int:
+def needed_new(unseen: int, day: int, days_left: int, first_interval: int = 1, spread: int = 3) -> int:
     """New questions on `day` so the rest are all seen by the last day that allows two reviews."""
     if unseen <= 0:
         return 0
-    return math.ceil(unseen / max(last_intro_day(days_left, first_interval) - day + 1, 1))
+    return math.ceil(unseen / max(last_intro_day(days_left, first_interval, spread) - day + 1, 1))
 
 
 def cap_due(due: dt.datetime, reviewed_at: dt.datetime, eve_start: dt.datetime,
             interview_start: dt.datetime, offset_days: int = 0) -> dt.datetime:
     """The due date with the plan: never after the interview day (see the module's docstring).
 
-    offset_days (0 to SPREAD_DAYS - 1, from the question): how many days before the eve a cut
+    offset_days (0 to spread_days() - 1, from the question): how many days before the eve a cut
     interval ends.
     """
     if reviewed_at >= interview_start:
@@ -274,7 +283,8 @@ def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[S
     reps = [0] * total
     eve = days_left - 1
     first_interval = model.first_interval(retention)
-    slot_of = [eve - i % SPREAD_DAYS for i in range(total)]  # as the quiz spreads cut intervals
+    spread = spread_days(total, sum(cost) / total if total else 30.0, budget_s / 60, days_left)
+    slot_of = [eve - i % spread for i in range(total)]  # as the quiz spreads cut intervals
     first_rating = [0] * total
     buckets: list[list[int]] = [[] for _ in range(max(days_left, 1))]
     for i, c in enumerate(seen):
@@ -335,7 +345,7 @@ def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[S
                 buckets[due].append(i)
         skipped += len(backlog)
         introduced = 0
-        want = needed_new(total - next_new, day, days_left, first_interval)
+        want = needed_new(total - next_new, day, days_left, first_interval, spread)
         while introduced < want and next_new < total:
             i = next_new
             first = 1 + _pick(first_cum, draws[i][reps[i] % 24])
@@ -436,42 +446,36 @@ def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], 
 
 
 def minutes_needed(model: Model, *, days_left: int, seen: Sequence[SeenCard], unseen: Sequence[NewCard],
-                   budget_s: float, shares: Shares, seed: int = 0,
+                   budget_s: float, shares: Shares, candidates: Sequence[Simulation] = (), seed: int = 0,
                    retentions: Sequence[float] = (0.80, 0.90, 0.95)) -> tuple[float, float | None]:
-    """About the smallest daily budget (minutes, to the next 5) with which every new question gets
-    two reviews before the day, and the retention that does it: (inf, None) when no budget can.
+    """The smallest daily budget (minutes, to 5) with which every new question gets two reviews
+    before the day, and the retention that does it: (inf, None) when no budget can.
 
-    For each retention (from the coarse grid, so choose_retention will find it again): a simulation
-    without a limit; as work carries over from day to day, the budget must cover, on every day up
-    to the last day for new questions, the minutes done by then over the days so far. The smallest
-    estimate is checked by simulating it (5 minutes more while still short).
+    Retentions from the coarse grid (so choose_retention finds the same schedule again), the one
+    closest to on track at the current budget first. For it, a simulation without a limit gives an
+    upper bound (a budget as large as its busiest day changes nothing); then bisection to 5 minutes.
     """
     draws = _uniforms(len(seen) + len(unseen), seed)
+    late_now = {sim.retention: sim.late for sim in candidates}
 
     def sim(r: float, minutes: float) -> Simulation:
         return simulate(model, r, days_left=days_left, seen=seen, unseen=unseen, budget_s=minutes * 60,
                         shares=shares, draws=draws)
 
-    estimates = []
-    for r in retentions:
+    for r in sorted(retentions, key=lambda r: (late_now.get(r, 1 << 30), -r)):
         free = sim(r, 24 * 60)
         if free.late:
             continue  # too close to the day at this retention, whatever the budget
-        deadline = last_intro_day(days_left, model.first_interval(r))
-        done, estimate = 0.0, 5.0
-        for day, minutes in enumerate(free.minutes_per_day[:deadline + 1]):
-            done += minutes
-            estimate = max(estimate, done / (day + 1))
-        peak = math.ceil(max(free.minutes_per_day) / 5) * 5
-        estimates.append((max(math.ceil(estimate / 5) * 5, math.ceil(budget_s / 60 / 5) * 5), peak, r))
-    if not estimates:
-        return float("inf"), None
-    estimate, peak, r = min(estimates)
-    for _ in range(3):
-        if sim(r, estimate).late == 0:
-            return estimate, r
-        estimate += 5
-    return peak, r  # a budget as large as the busiest day without a limit changes nothing: it does it
+        low = math.floor(budget_s / 60 / 5) * 5  # known short (or the current budget)
+        high = max(math.ceil(max(free.minutes_per_day) / 5) * 5, low + 5)
+        while high - low > 5:
+            middle = (low + high) // 10 * 5
+            if sim(r, middle).late == 0:
+                high = middle
+            else:
+                low = middle
+        return high, r
+    return float("inf"), None
 
 
 def topics_to_drop(unseen_by_topic: dict[str, int], capacity: int) -> list[str]:

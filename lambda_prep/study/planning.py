@@ -112,14 +112,16 @@ def for_quiz(store, questions: Sequence[Question], now: dt.datetime, day_start_h
                    if qid in types and c.due < end)
     done_today = store.new_since(start)
     first_interval = model.Model(weights(store)).first_interval(retention)
-    needed = model.needed_new(len(unseen) + done_today, 0, days_left, first_interval)
+    spread = model.spread_days(len(wanted), sum(timing.seconds[q.type] for q in wanted) / max(len(wanted), 1),
+                               plan.minutes_per_day, days_left)
+    needed = model.needed_new(len(unseen) + done_today, 0, days_left, first_interval, spread)
     per_new = _first_day_answers(shares) * (
         sum(timing.seconds[q.type] for q in unseen) / len(unseen) if unseen else 30.0)
     affordable = max(int((plan.minutes_per_day * 60 - due_cost) // per_new), 0) + done_today
     eve, day = (_day_start(plan.interview - dt.timedelta(days=1), day_start_hour),
                 _day_start(plan.interview, day_start_hour))
     return Today(plan.interview, days_left, retention, min(needed, affordable), plan.topics,
-                 lambda due, when, qid: model.cap_due(due, when, eve, day, card_id_for(qid) % model.SPREAD_DAYS))
+                 lambda due, when, qid: model.cap_due(due, when, eve, day, card_id_for(qid) % spread))
 
 
 def _first_day_answers(shares: model.Shares) -> float:
@@ -221,7 +223,8 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
     needed, needed_retention = None, None
     if best.late and advice:
         needed, needed_retention = model.minutes_needed(fsrs, days_left=days_left, seen=seen, unseen=unseen,
-                                                        budget_s=budget_s, shares=shares, seed=seed)
+                                                        budget_s=budget_s, shares=shares,
+                                                        candidates=choice.candidates, seed=seed)
     report.update({
         "retention": best.retention,
         "simulator": SIMULATOR,

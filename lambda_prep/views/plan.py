@@ -66,7 +66,7 @@ def show(term: Terminal, report: dict | None) -> None:
     for label, key in (("new per day", "new"), ("minutes/day", "minutes")):
         values = [d[key] for d in daily]
         line, per = sparkline(values, width)
-        console.print(f"  {label:<12}{line}  max {max(values):g}", highlight=False)
+        console.print(f"  {label:<12}{line}  max {max(values):.0f}", highlight=False)
     first, last = _date(daily[0]["date"])[:10], _date(daily[-1]["date"])[:10]
     axis = f"  {'':<12}{first}" + " " * max(1, len(line) - len(first) - len(last)) + last
     console.print(axis, style="dim", highlight=False)
@@ -78,7 +78,7 @@ def show(term: Terminal, report: dict | None) -> None:
     console.print()
     chosen = report["retention"]
     console.print(Text.assemble(("Retention for the day: ", "bold"), (f"{chosen:.2f}", "bold green"),
-                                f"  · expected recall on the day {_pct(report['expected_recall_on_day'])} "
+                                f" · expected recall on the day {_pct(report['expected_recall_on_day'])} "
                                 f"(today {_pct(report['recall_today'])})"))
     console.print(f"Chosen by simulating every day to the interview for each retention, with "
                   f"{report['simulator'].split(':', 1)[0]}; the most recall on the day within your minutes wins.",
@@ -138,32 +138,32 @@ def _advice(report: dict) -> str | None:
 
 
 def status_text(status: dict, *, long: bool = False):
+    """On track or behind: one short line (fits 80 columns) for other commands, a sentence (`long`)
+    for the plan screen."""
     from rich.text import Text
 
     if status.get("ended"):
         return Text(f"Your interview day ({status['ended']}) has passed: the plan has ended and normal "
                     f"scheduling resumes.", style="bold")
     days = status["days_left"]
+    late = status["late"]
     text = Text()
     if not long:
         text.append("Plan: ", style="bold")
-    if days == 0:
-        text.append("the interview is today. Good luck!")
-        return text
-    text.append(f"interview in {days} day{'s' if days != 1 else ''}" if not long else "")
-    if not long:
-        text.append(" · ")
-    if status["on_track"]:
-        text.append("on track", style="bold green")
-        text.append(f": every new question gets two reviews before the day; expected recall on the day "
-                    f"{_pct(status['expected_recall_on_day'])}")
-    else:
+        if days == 0:
+            return text.append("the interview is today. Good luck!")
+        text.append(f"{days} day{'s' if days != 1 else ''} to the interview · ")
+        if status["on_track"]:
+            text.append("on track", style="bold green")
+            return text.append(f", {_pct(status['expected_recall_on_day'])} expected recall on the day")
         text.append("behind", style="bold red")
-        text.append(f": {status['late']} new question{'s' if status['late'] != 1 else ''} would not get two "
-                    f"reviews before the day at {status['minutes_per_day']:g} min a day")
-        if not long and status.get("minutes_needed"):
-            text.append(f"; {status['minutes_needed']:g} min would do (see lambda-prep plan)")
-    return text
+        return text.append(f" by {late} question{'s' if late != 1 else ''} (see lambda-prep plan)")
+    if status["on_track"]:
+        text.append("On track", style="bold green")
+        return text.append(": every new question gets two reviews before the day.")
+    text.append("Behind", style="bold red")
+    return text.append(f": {late} new question{'s' if late != 1 else ''} would not get two reviews before the "
+                       f"day at {status['minutes_per_day']:g} min a day.")
 
 
 def show_status(term: Terminal, status: dict | None) -> None:

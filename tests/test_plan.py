@@ -406,3 +406,18 @@ def test_quiz_and_plan_never_load_the_optimizer(data_home, sample_bank):
                             env={**__import__("os").environ, "LAMBDA_PREP_HOME": str(data_home)})
     assert "Plan: 9 days to the interview" in result.stdout, result.stdout + result.stderr
     assert result.stdout.strip().endswith("NOT LOADED")
+
+
+def test_on_the_interview_day_the_plan_says_so_and_cuts_nothing():
+    with library.open_store() as store:
+        planning.save(store, model.PlanSettings(today(), 30))
+    result = run("plan")
+    assert result.exit_code == 0 and "The interview is today" in result.stdout
+    assert "Plan: the interview is today" in run("topics").stdout
+    banks = library.load_all_banks()
+    question = banks.questions[0]
+    now = utcnow()
+    with library.open_store() as store:
+        scheduler, *_ = library.prepare_quiz(store, banks, topic_names=[], count=1, mode="all", seed=1, now=now)
+    card = scheduler.review(None, question.id, question.topic, 4, now)
+    assert (card.due - now).days >= 6  # a review on the day is left alone

@@ -142,6 +142,10 @@ def main() -> None:
     os.environ["LAMBDA_PREP_HOME"] = str(half)
     banks = library.load_all_banks()
     seen_half(half, [q.id for q in banks.questions])
+    noplan = work / "noplan"  # the same learner without a plan, for comparison
+    shutil.copytree(half, noplan)
+    envs[noplan] = {**base, "LAMBDA_PREP_HOME": str(noplan)}
+    subprocess.run([EXE, "plan", "--clear"], env=envs[noplan], stdout=subprocess.DEVNULL, check=True)
     store_log(logged, review_log(10_000))
 
     cases = {
@@ -150,6 +154,7 @@ def main() -> None:
         "plan, 600 questions, 60 days (300 seen)": (lambda: timed([EXE, "plan"], envs[half]), 300),
         "plan --json, same (300 seen)": (lambda: timed([EXE, "plan", "--json"], envs[half]), 300),
         "quiz to first question, plan set": (lambda: time_to_first_question(envs[half]), 300),
+        "quiz to first question, same, no plan": (lambda: time_to_first_question(envs[noplan]), None),
         "optimize, 10,000 reviews": (lambda: timed([EXE, "optimize"], envs[logged]), 2000),
     }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
@@ -188,13 +193,12 @@ def main() -> None:
     print(f"optimize.fit, 10,000 reviews ({fit.items} items; two fits + two evaluations): "
           f"{statistics.median(times) * 1000:.0f} ms; held-back log loss {fit.before['log_loss']} -> "
           f"{fit.after['log_loss']}, RMSE {fit.before['rmse']} -> {fit.after['rmse']}")
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import fsrs_rs_python"], check=True)
-    with_import = time.perf_counter() - start
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    print(f"import fsrs_rs_python: about {(with_import - (time.perf_counter() - start)) * 1000:.0f} ms "
-          f"over python -c pass (one run)")
+    imports, bare = [], []
+    for _ in range(args.runs):  # interleaved, medians: one run means nothing on a busy machine
+        imports.append(timed([sys.executable, "-c", "import fsrs_rs_python"], base)[1])
+        bare.append(timed([sys.executable, "-c", "pass"], base)[1])
+    print(f"import fsrs_rs_python: {(statistics.median(imports) - statistics.median(bare)) * 1000:.0f} ms CPU "
+          f"over python -c pass (medians)")
     print(f"({args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     shutil.rmtree(work, ignore_errors=True)
 

@@ -266,8 +266,11 @@ def _uniforms(count: int, seed: int) -> list[list[float]]:
 
 def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[SeenCard],
              unseen: Sequence[NewCard], budget_s: float, shares: Shares, seed: int = 0,
-             draws: list[list[float]] | None = None) -> Simulation:
+             draws: list[list[float]] | None = None, min_new: int = 0) -> Simulation:
     """Study day by day from today (day 0) to the eve (day days_left - 1); recall at the day's start.
+
+    min_new: the learner's usual new questions a day; the plan asks for at least that many (a far
+    interview must not slow them down to one a day).
 
     Each day: due reviews first (oldest first) while the budget lasts -- the rest move to the next
     day -- then new questions in order, as many as the plan asks for that day and the budget allows.
@@ -351,7 +354,7 @@ def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[S
                 buckets[due].append(i)
         skipped += len(backlog)
         introduced = 0
-        want = needed_new(total - next_new, day, days_left, first_interval, spread)
+        want = max(needed_new(total - next_new, day, days_left, first_interval, spread), min_new)
         while introduced < want and next_new < total:
             i = next_new
             first = 1 + _pick(first_cum, draws[i][reps[i] % 24])
@@ -409,7 +412,7 @@ class Choice:
 
 
 def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], unseen: Sequence[NewCard],
-                     budget_s: float, shares: Shares, seed: int = 0,
+                     budget_s: float, shares: Shares, seed: int = 0, min_new: int = 0,
                      retentions: Sequence[float] = RETENTIONS, coarse: Sequence[float] = COARSE) -> Choice:
     """Simulate candidate retentions; keep the one with the most expected recall on the day among
     those that keep the plan's promise (every new question reviewed twice before the day, within
@@ -426,7 +429,7 @@ def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], 
     def run(r: float) -> Simulation:
         if r not in runs:
             runs[r] = simulate(model, r, days_left=days_left, seen=seen, unseen=unseen, budget_s=budget_s,
-                               shares=shares, draws=draws)
+                               shares=shares, draws=draws, min_new=min_new)
         return runs[r]
 
     def pool() -> list[Simulation]:
@@ -459,7 +462,7 @@ def choose_retention(model: Model, *, days_left: int, seen: Sequence[SeenCard], 
 
 def minutes_needed(model: Model, *, days_left: int, seen: Sequence[SeenCard], unseen: Sequence[NewCard],
                    budget_s: float, shares: Shares, candidates: Sequence[Simulation] = (), seed: int = 0,
-                   retentions: Sequence[float] = (0.80, 0.90, 0.95)) -> tuple[float, float | None]:
+                   min_new: int = 0, retentions: Sequence[float] = (0.80, 0.90, 0.95)) -> tuple[float, float | None]:
     """The smallest daily budget (minutes, to 5) with which every new question gets two reviews
     before the day, and the retention that does it: (inf, None) when no budget can.
 
@@ -472,7 +475,7 @@ def minutes_needed(model: Model, *, days_left: int, seen: Sequence[SeenCard], un
 
     def sim(r: float, minutes: float) -> Simulation:
         return simulate(model, r, days_left=days_left, seen=seen, unseen=unseen, budget_s=minutes * 60,
-                        shares=shares, draws=draws)
+                        shares=shares, draws=draws, min_new=min_new)
 
     for r in sorted(retentions, key=lambda r: (late_now.get(r, 1 << 30), -r)):
         free = sim(r, 24 * 60)

@@ -114,7 +114,9 @@ def for_quiz(store, questions: Sequence[Question], now: dt.datetime, day_start_h
     first_interval = model.Model(weights(store)).first_interval(retention)
     spread = model.spread_days(len(wanted), sum(timing.seconds[q.type] for q in wanted) / max(len(wanted), 1),
                                plan.minutes_per_day, days_left)
-    needed = model.needed_new(len(unseen) + done_today, 0, days_left, first_interval, spread)
+    # At least the learner's usual pace (config new-per-day): a far interview must not slow it down.
+    needed = max(model.needed_new(len(unseen) + done_today, 0, days_left, first_interval, spread),
+                 int(raw["new_per_day"]))
     per_new = _first_day_answers(shares) * (
         sum(timing.seconds[q.type] for q in unseen) / len(unseen) if unseen else 30.0)
     affordable = max(int((plan.minutes_per_day * 60 - due_cost) // per_new), 0) + done_today
@@ -213,8 +215,9 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
                        "topics_recall": [{"topic": t, "questions": n, "today": _share(by_topic_today.get(t, 0.0), n),
                                           "on_day": None} for t, n in sorted(count_by_topic.items())]})
         return report
+    usual = int(store.settings()["new_per_day"])
     choice = model.choose_retention(fsrs, days_left=days_left, seen=seen, unseen=unseen, budget_s=budget_s,
-                                    shares=shares, seed=seed)
+                                    shares=shares, seed=seed, min_new=usual)
     best = choice.best
     store.set_setting("plan_retention", f"{best.retention:.2f}")
     unseen_by_topic: dict[str, int] = {}
@@ -224,7 +227,7 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
     if best.late and advice:
         needed, needed_retention = model.minutes_needed(fsrs, days_left=days_left, seen=seen, unseen=unseen,
                                                         budget_s=budget_s, shares=shares,
-                                                        candidates=choice.candidates, seed=seed)
+                                                        candidates=choice.candidates, seed=seed, min_new=usual)
     report.update({
         "retention": best.retention,
         "simulator": SIMULATOR,

@@ -83,6 +83,15 @@ def _load():
     return fsrs_rs_python
 
 
+def within_py_fsrs(weights: Sequence[float]) -> list[float]:
+    """The weights clamped to py-fsrs's bounds: the scheduler refuses any outside them, and
+    fsrs-rs's own bounds are not guaranteed to be the same."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return [min(max(float(w), low), high) for w, low, high in zip(weights, LOWER_BOUNDS_PARAMETERS,
+                                                                  UPPER_BOUNDS_PARAMETERS)]
+
+
 def _evaluate(lib, weights: Sequence[float], items) -> dict:
     result = lib.FSRS(list(weights)).evaluate(items)
     return {"log_loss": round(result.log_loss, 4), "rmse": round(result.rmse_bins, 4)}
@@ -104,7 +113,7 @@ def fit(rows: Sequence[tuple[str, int, dt.datetime, int]], current: Sequence[flo
 
     cut = int(len(built) * (1 - HELD_BACK))
     train, test = to_items(built[:cut]), to_items(built[cut:])
-    fitted = list(lib.FSRS(list(lib.DEFAULT_PARAMETERS)).compute_parameters(train))
+    fitted = within_py_fsrs(lib.FSRS(list(lib.DEFAULT_PARAMETERS)).compute_parameters(train))
     before, after = _evaluate(lib, current, test), _evaluate(lib, fitted, test)
     result = Fit(len(rows), len(built), False, "", before=before, after=after, train_items=len(train),
                  test_items=len(test))
@@ -113,5 +122,5 @@ def fit(rows: Sequence[tuple[str, int, dt.datetime, int]], current: Sequence[flo
         return result
     result.accepted = True
     result.reason = "the fitted weights predict the held-back reviews better; refitted on every review and kept"
-    result.weights = [float(x) for x in lib.FSRS(list(lib.DEFAULT_PARAMETERS)).compute_parameters(train + test)]
+    result.weights = within_py_fsrs(lib.FSRS(list(lib.DEFAULT_PARAMETERS)).compute_parameters(train + test))
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -46,9 +47,16 @@ def clear(store) -> None:
 
 
 def weights(store) -> tuple[float, ...]:
-    """The learner's fitted FSRS-6 weights, or the defaults."""
+    """The learner's fitted FSRS-6 weights, or the defaults (also if the stored ones are unusable:
+    scheduling must not fail over them; `optimize` fits them again)."""
     raw = store.settings().get("fsrs_weights")
-    return tuple(json.loads(raw)) if raw else model.DEFAULT_WEIGHTS
+    if not raw:
+        return model.DEFAULT_WEIGHTS
+    try:
+        fitted = tuple(float(x) for x in json.loads(raw))
+    except (ValueError, TypeError):
+        return model.DEFAULT_WEIGHTS
+    return fitted if len(fitted) == 21 and all(math.isfinite(x) for x in fitted) else model.DEFAULT_WEIGHTS
 
 
 def weights_info(store) -> dict:

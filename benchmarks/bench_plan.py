@@ -190,7 +190,7 @@ def main() -> None:
         start = time.perf_counter()
         fit = optimize.fit(rows, plan.DEFAULT_WEIGHTS)
         times.append(time.perf_counter() - start)
-    print(f"optimize.fit, 10,000 reviews ({fit.items} items; two fits + two evaluations): "
+    print(f"optimize.fit, 10,000 reviews ({fit.items} items; one fit + two evaluations): "
           f"{statistics.median(times) * 1000:.0f} ms; held-back log loss {fit.before['log_loss']} -> "
           f"{fit.after['log_loss']}, RMSE {fit.before['rmse']} -> {fit.after['rmse']}")
     imports, bare = [], []

@@ -10,7 +10,9 @@ same intervals for the same weights.
   a day or more after the previous one, holding the history up to it.
 - The newest 20% of items (by date) are held back; the weights fitted on the rest must predict
   them better (log loss, as Anki's evaluate reports it, with the RMSE of binned recall) than the
-  weights in use now, or nothing changes. When they do, the weights are refitted on every item.
+  weights in use now, or nothing changes. The weights kept are the ones judged: refitting them on
+  every item would make the next comparison unfair (they would be scored on reviews they were
+  fitted to).
 - Below MIN_ITEMS items the fit is declined and the defaults stay.
 """
 
@@ -118,9 +120,9 @@ def fit(rows: Sequence[tuple[str, int, dt.datetime, int]], current: Sequence[flo
     result = Fit(len(rows), len(built), False, "", before=before, after=after, train_items=len(train),
                  test_items=len(test))
     if after["log_loss"] >= before["log_loss"]:
-        result.reason = "the fitted weights do not predict the held-back reviews better; the current weights stay"
+        result.reason = "the fitted weights do not predict the held-back reviews better than the weights in use"
         return result
     result.accepted = True
-    result.reason = "the fitted weights predict the held-back reviews better; refitted on every review and kept"
-    result.weights = within_py_fsrs(lib.FSRS(list(lib.DEFAULT_PARAMETERS)).compute_parameters(train + test))
+    result.reason = "the fitted weights predict the held-back reviews better than the weights in use"
+    result.weights = fitted
     return result

@@ -178,4 +178,4 @@ def show_optimize(term: Terminal, data: dict) -> None:
         console.print(f"  {'':<18}{'log loss':>10}{'RMSE':>10}")
         for label, key in (("weights in use", "before"), ("fitted weights", "after")):
             console.print(f"  {label:<18}{data[key]['log_loss']:>10.4f}{data[key]['rmse']:>10.4f}", highlight=False)
-    console.print(("Kept: " if data["accepted"] else "Not changed: ") + data["reason"] + ".")
+    console.print(("Kept the fitted weights: " if data["accepted"] else "Not changed: ") + data["reason"] + ".")

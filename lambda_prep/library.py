@@ -116,7 +116,10 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     rng = random.Random(seed)
     start_of_day, _ = day_bounds(now, config.day_start_hour)
     new_allowed = config.new_per_day - store.new_since(start_of_day)
-    plan = session.plan(banks.questions, store.cards(), now=now, rng=rng, topics=topic_names, count=count,
+    cards = store.cards()
+    if today is not None:  # cards scheduled before the plan was set come before the day too
+        cards = {qid: replace(c, due=today.cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
+    plan = session.plan(banks.questions, cards, now=now, rng=rng, topics=topic_names, count=count,
                         mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
                         new_topics=today.topics if today else ())
     return scheduler, rng, plan, config

@@ -422,3 +422,26 @@ def test_on_the_interview_day_the_plan_says_so_and_cuts_nothing():
         scheduler, *_ = library.prepare_quiz(store, banks, topic_names=[], count=1, mode="all", seed=1, now=now)
     card = scheduler.review(None, question.id, question.topic, 4, now)
     assert (card.due - now).days >= 6  # a review on the day is left alone
+
+
+def test_a_card_scheduled_before_the_plan_comes_back_before_the_day():
+    from lambda_prep.study.scheduler import CardState
+    from lambda_prep.study.store import Review
+
+    banks = library.load_all_banks()
+    question = banks.questions[0]
+    now = utcnow()
+    last = now - dt.timedelta(days=5)
+    with library.open_store() as store:
+        store.record(Review(question.id, question.topic, 3, last, None, "", True),
+                     lambda before: CardState(question.id, question.topic, 2, None, 40.0, 5.0,
+                                              now + dt.timedelta(days=35), last, 3, 0))
+        library.update_plan(store, interview=(today() + dt.timedelta(days=3)).isoformat(), minutes=30,
+                            topic_names=[], now=now)
+        eve = now + dt.timedelta(days=2)
+        _, _, quiz_plan, _ = library.prepare_quiz(store, banks, topic_names=[question.topic], count=50, mode="due",
+                                                  seed=1, now=eve)
+        assert question.id in [q.id for q in quiz_plan.questions]  # due on the eve, not in 35 days
+        _, _, today_plan, _ = library.prepare_quiz(store, banks, topic_names=[question.topic], count=50, mode="due",
+                                                   seed=1, now=now)
+        assert question.id not in [q.id for q in today_plan.questions]

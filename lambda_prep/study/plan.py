@@ -297,7 +297,8 @@ def simulate(model: Model, retention: float, *, days_left: int, seen: Sequence[S
     first_rating = [0] * total
     buckets: list[list[int]] = [[] for _ in range(max(days_left, 1))]
     for i, c in enumerate(seen):
-        day = min(max(c.due, 0), days_left)
+        # Cards scheduled before the plan: their due date is cut as the quiz cuts it.
+        day = min(max(c.due, 0), slot_of[i] if c.last < slot_of[i] else days_left)
         if day < days_left:
             buckets[day].append(i)
     first_cum = _cumulative(shares.first)

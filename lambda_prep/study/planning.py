@@ -227,7 +227,7 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
     choice = model.choose_retention(fsrs, days_left=days_left, seen=seen, unseen=unseen, budget_s=budget_s,
                                     shares=shares, seed=seed, min_new=usual)
     best = choice.best
-    store.set_setting("plan_retention", f"{best.retention:.2f}")
+    _remember(store, "plan_retention", f"{best.retention:.2f}")
     unseen_by_topic: dict[str, int] = {}
     for card in unseen:
         unseen_by_topic[card.topic] = unseen_by_topic.get(card.topic, 0) + 1
@@ -261,8 +261,19 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
         "new_done_today": store.new_since(_day_start(today, day_start_hour)),
     })
     line = {k: report.get(k) for k in STATUS_KEYS}
-    store.set_setting("plan_status", json.dumps({"key": _status_key(store, questions, today), "status": line}))
+    _remember(store, "plan_status", json.dumps({"key": _status_key(store, questions, today), "status": line}))
     return report
+
+
+def _remember(store, key: str, value: str) -> None:
+    """Keep a computed figure for later; if the database is busy (another terminal's quiz holding
+    the lock), the figure is computed again next time rather than failing a read-only command."""
+    from lambda_prep.study.store import StoreError
+
+    try:
+        store.set_setting(key, value)
+    except StoreError:
+        pass
 
 
 def _share(value: float, count: int) -> float:

@@ -457,11 +457,11 @@ def plan(
     interview: Optional[str] = typer.Option(None, "--interview", "-i", metavar="YYYY-MM-DD",
                                             help="The interview (or exam) day; sets the plan."),
     minutes_per_day: Optional[int] = typer.Option(None, "--minutes-per-day", "-m",
-                                                  help="Minutes you can study a day, 1-1440 [default: 30, "
-                                                       "or the plan's]."),
+                                                  help="Minutes you can study a day, 1-1440 (default: 30, "
+                                                       "or the plan's)."),
     topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
-                                              help="With --interview: only these topics (repeatable) "
-                                                   "[default: all]."),
+                                              help="With --interview: only these topics (repeatable; "
+                                                   "default: all)."),
     clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
 ) -> None:
@@ -475,7 +475,7 @@ def plan(
     \b
     Examples:
       lambda-prep plan --interview 2027-01-15 --minutes-per-day 45
-      lambda-prep plan --interview 2027-01-15 --topic cold-starts --topic concurrency
+      lambda-prep plan -i 2027-01-15 -t cold-starts -t concurrency
       lambda-prep plan                        show the plan
       lambda-prep plan --minutes-per-day 60   change the minutes
       lambda-prep plan --clear
@@ -518,7 +518,7 @@ def optimize(
     The newest 20% of your reviews are held back: the fitted weights are kept only if they predict
     them better (log loss) than the weights in use. Needs 400 reviews that come a day or more after
     the previous answer to the same question, and the optional fsrs-rs-python
-    (pip install "lambda-prep[optimize]").
+    (pip install "lambda-prep\\[optimize]").
 
     \b
     Examples:

@@ -421,6 +421,12 @@ class Store:
         stored = dict(self.query("SELECT key, value FROM settings"))
         return {**SETTINGS_DEFAULTS, **stored}
 
+    def delete_settings(self, keys: Iterable[str]) -> None:
+        try:
+            self.db.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in keys])
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
     def set_setting(self, key: str, value: str) -> None:
         try:
             self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))

@@ -186,7 +186,7 @@ class InteractiveMockUI(PlainMockUI):
         show_marks(self.term, answer)
         if not answer.key_points:
             return answer.covered
-        ticked = self.term.checkbox("Correct the marks if they are wrong (space toggles, enter keeps):",
+        ticked = self.term.checkbox("Correct the marks if needed",
                                     list(answer.key_points),
                                     checked=[p for i, p in enumerate(answer.key_points) if i in answer.covered])
         return tuple(i for i, p in enumerate(answer.key_points) if p in ticked)

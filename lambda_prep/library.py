@@ -164,13 +164,13 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
     from lambda_prep.study.scheduler import Scheduler, utcnow
 
     config = settings(store)
-    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed)
     mastery = {row["topic"]: row["mastery"] for row in stats.topic_overview(store, banks.questions, now)}
     questions = mock.choose(banks.questions, store.cards(), mastery, count=count, rng=random.Random(seed),
                             topics=topic_names, level=level)
     # Myths load on first use (after the first question is on screen); a broken myths file is
     # reported by `validate` and only costs its myths here.
-    interview = mock.MockInterview(store, scheduler, ui, lambda: load_myths().myths, wall_clock=utcnow,
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
+                                   lambda: load_myths().myths, wall_clock=utcnow,
                                    timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
                                    day_start_hour=config.day_start_hour)
     return interview, questions

@@ -79,7 +79,7 @@ class Clock:
 
 def interview(store, ui, myths=(), step=30.0, minutes=2.0):
     clock = Clock(step)
-    return mock.MockInterview(store, Scheduler(0.9, fuzz=False), ui, lambda: list(myths), wall_clock=lambda: NOW,
+    return mock.MockInterview(store, lambda: Scheduler(0.9, fuzz=False), ui, lambda: list(myths), wall_clock=lambda: NOW,
                               timer=clock.timer, minutes_per_answer=minutes)
 
 

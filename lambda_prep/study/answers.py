@@ -185,14 +185,14 @@ _MONTHS = {"january": "jan", "february": "feb", "march": "mar", "april": "apr", 
 _MONTH_TERMS = set(_MONTHS.values()) | {"may"}
 SYNONYM_WORDS.update(_MONTHS)
 
-_TOKEN = re.compile(r"""
+_TOKEN_PATTERN = (r"""
     (?P<conj>(?<=\s)(?:and|or|then|so)(?=\s))
   | (?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<suffix>[kK](?![A-Za-z])|M(?![A-Za-z])|x(?![A-Za-z])|%)?
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$#+]*(?:[.'][A-Za-z0-9]+)*)
   | (?P<pct>%)
   | (?P<stop>[.!?]+(?=\s|$)|\n)
   | (?P<clause>[,;:()]|\s(?:but|whereas|while|although|though|however)\s)
-""", re.VERBOSE | re.IGNORECASE)
+""")
 
 
 def stem(word: str) -> str:
@@ -250,14 +250,19 @@ class Doc:
     sentence_starts: tuple[int, ...]  # index of each sentence's first token, plus len(tokens)
 
 
-_PHRASE_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(
-    re.escape(p) for p in sorted(SYNONYM_PHRASES, key=len, reverse=True)) + r")(?![A-Za-z0-9])", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _regexes() -> tuple[re.Pattern, re.Pattern]:
+    """The tokenizer and the synonym-phrase regex, compiled on first use (about 25 ms: not at import,
+    so the first question of a mock is on screen before this is paid)."""
+    phrases = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(
+        re.escape(p) for p in sorted(SYNONYM_PHRASES, key=len, reverse=True)) + r")(?![A-Za-z0-9])", re.IGNORECASE)
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.IGNORECASE), phrases
 
 
 def _raw_tokens(text: str) -> list[list]:
     """[kind, value, start, end, worded] over the text; kinds: num, word, stop, clause."""
     out: list[list] = []
-    for m in _TOKEN.finditer(text):
+    for m in _regexes()[0].finditer(text):
         if m.group("stop") is not None:
             out.append(["stop", "", m.start(), m.end(), False])
         elif m.group("clause") is not None:
@@ -344,7 +349,7 @@ def analyse(text: str) -> Doc:
 def _analyse(text: str) -> Doc:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     raw = _spell_numbers(_raw_tokens(text))
-    phrases = {m.start(): (m.end(), SYNONYM_PHRASES[m.group(0).lower()]) for m in _PHRASE_RE.finditer(text)}
+    phrases = {m.start(): (m.end(), SYNONYM_PHRASES[m.group(0).lower()]) for m in _regexes()[1].finditer(text)}
     pending: list[tuple] = []  # term, start, end, sentence, clause, number, phrase
     sentence = clause = phrase = 0
     negated_clauses: set[int] = set()

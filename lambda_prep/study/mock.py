@@ -19,13 +19,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
+from typing import TYPE_CHECKING
+
 from lambda_prep.bank.model import Question
 from lambda_prep.errors import EndOfInput
-from lambda_prep.study import answers
 from lambda_prep.study.grading import Rating, suggest_recall_rating
-from lambda_prep.study.myths import Caught, Myth, detect
 from lambda_prep.study.scheduler import CardState, Scheduler, day_bounds, is_due
 from lambda_prep.study.store import Review, Store
+
+if TYPE_CHECKING:  # imported where used: the checker compiles its tables on first use, after question 1
+    from lambda_prep.study import answers
+    from lambda_prep.study.myths import Caught, Myth
 
 # Interview level -> weight of each question difficulty (1 basics .. 3 senior-level detail).
 LEVELS: dict[str, dict[int, float]] = {
@@ -269,14 +273,22 @@ class MockUI(Protocol):
 
 
 class MockInterview:
-    def __init__(self, store: Store, scheduler: Scheduler, ui: MockUI, myths: Callable[[], Sequence[Myth]], *,
+    def __init__(self, store: Store, scheduler: Callable[[], Scheduler], ui: MockUI,
+                 myths: Callable[[], Sequence[Myth]], *,
                  wall_clock: Callable[[], dt.datetime], timer: Callable[[], float],
                  minutes_per_answer: float = DEFAULT_MINUTES, level: str = "mid", day_start_hour: int = 4):
-        self.store, self.scheduler, self.ui = store, scheduler, ui
+        self.store, self.ui = store, ui
+        self._scheduler_factory, self._scheduler = scheduler, None
         self._myths_loader, self._myths = myths, None
         self.wall_clock, self.timer = wall_clock, timer
         self.limit_seconds = minutes_per_answer * 60
         self.minutes_per_answer, self.level, self.day_start_hour = minutes_per_answer, level, day_start_hour
+
+    @property
+    def scheduler(self) -> Scheduler:
+        if self._scheduler is None:  # fsrs loads after the first question is on screen
+            self._scheduler = self._scheduler_factory()
+        return self._scheduler
 
     @property
     def myths(self) -> Sequence[Myth]:
@@ -320,6 +332,9 @@ class MockInterview:
 
     def _answer(self, mock_id: int, question: Question, follow_up: int, prompt: str, key_points, phrasings,
                 model_answer: str, position: int, total: int) -> Answer:
+        from lambda_prep.study import answers
+        from lambda_prep.study.myths import detect
+
         start = self.timer()
         typed = (self.ui.ask(question, prompt, position, total, follow_up, self.limit_seconds) or "").strip()
         seconds = self.timer() - start if self.ui.timed else None

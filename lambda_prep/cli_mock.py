@@ -29,43 +29,40 @@ def _complete_topic(incomplete: str):
 
 def mock(
     ctx: typer.Context,
-    count: Optional[int] = typer.Option(None, "--count", "-n", help=f"Questions to ask, {MIN_COUNT}-{MAX_COUNT} [default: 6]."),
+    count: Optional[int] = typer.Option(None, "--count", "-n", help=f"Questions to ask, {MIN_COUNT}-{MAX_COUNT} (default 6)."),
     topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
                                               help="Only this topic (repeatable; aliases work)."),
     level: Optional[Level] = typer.Option(None, "--level", help="Interview level: junior (basics), mid, senior "
-                                                                 "(trade-offs and designs) [default: mid]."),
+                                                                 "(trade-offs and designs); default mid."),
     minutes: Optional[float] = typer.Option(None, "--minutes-per-answer", "-m",
                                             help=f"Minutes per answer on the timer, {MIN_MINUTES:g}-{MAX_MINUTES:g} "
-                                                 f"[default: 2]. Going over is reported, never cut off."),
+                                                 f"(default 2). Going over is reported, never cut off."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix the choice of questions (and scheduling fuzz)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write the report to this Markdown file."),
     as_json: bool = typer.Option(False, "--json", help="Read answers from stdin (one per line) and print one JSON "
                                                        "object: score, and per question its key points, myths, time."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
                                                help="Multi-line editor with a timer, or one line per answer from "
-                                                    "stdin [default: interactive in a terminal]."),
+                                                    "stdin (default: interactive in a terminal)."),
     history: bool = typer.Option(False, "--history", help="List past mock interviews with their scores."),
 ) -> None:
     """A mock interview: open questions, typed answers checked against the key points, follow-ups.
 
-    Questions lean toward your weakest topics, plus one you have never seen. Type each answer in
-    the editor (Enter starts a new line; Ctrl-D, or Esc then Enter, finishes) while a timer counts
-    the minutes. Each answer is checked against the key points (with the words that matched) and
-    for outdated beliefs; you can correct the marks, then see the model answer. A follow-up comes
-    when your answer covered the point it drills into. Answers are saved as you give them and feed
-    your review schedule (only for questions that are new, due, or failed). At the end: a report
-    per question and topic, and three things to study next.
+    Questions lean toward your weakest topics, plus one you have never seen. Type each answer in the editor while a timer counts the minutes: Enter starts a new line; Ctrl-D (or Esc then Enter) finishes.
 
-    In plain mode (piped or --no-interactive) each answer, follow-ups included, is one line of
-    stdin; an empty line is no answer; the automatic marks stand.
+    Each answer is checked against the key points (showing the words that matched) and for outdated beliefs; you can correct the marks, then see the model answer. A follow-up comes when your answer covered the point it drills into.
+
+    Answers are saved as you give them and feed your review schedule (for questions that are new, due, or failed). At the end: a report per question and topic, and three things to study next.
+
+    In plain mode (piped or --no-interactive) each answer, follow-ups included, is one line of stdin; an empty line is no answer; the automatic marks stand.
 
     \b
     Examples:
       lambda-prep mock
-      lambda-prep mock --level senior --count 4 --topic concurrency --topic retries
+      lambda-prep mock --level senior --count 4 --topic retries
       lambda-prep mock --minutes-per-answer 3 --report mock.md
       lambda-prep mock --history
-      printf 'Init runs before the handler\\n\\n' | lambda-prep mock --count 1 --json
+      printf 'Init runs first\\n\\n' | lambda-prep mock -n 1 --json
     """
     from lambda_prep import library
     from lambda_prep.cli import _emit, _exit, _open_store, _terminal

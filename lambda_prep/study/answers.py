@@ -576,6 +576,8 @@ def check(answer: str, key_points: Sequence[str], phrasings: Sequence[Sequence[s
                 if _rank(result) > _rank(best):
                     best = result
         covered, score, numbers_ok, _agrees, evidence = best
-        words = tuple(dict.fromkeys(doc.text[t.start:t.end] for t in evidence))
+        # Shown to the learner: the telling words, not "Lambda" or "time" (unless that is all there is).
+        telling = [t for t in evidence if not t.term or LIGHT.get(t.term, 1.0) >= 1.0] or list(evidence)
+        words = tuple(dict.fromkeys(doc.text[t.start:t.end] for t in telling))
         results.append(PointResult(point, covered, words, round(score, 3), numbers_ok))
     return CheckResult(tuple(results))

@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from lambda_prep.study import answers  # noqa: E402
 
 DATA = REPO / "tests" / "data" / "answer_eval.yaml"
+HOLDOUT = REPO / "tests" / "data" / "answer_eval_holdout.yaml"  # never tuned against
 
 
 def evaluate(data: dict, verbose: bool = False) -> dict:
@@ -91,17 +92,22 @@ def main() -> None:
     if args.threshold is not None:
         answers.THRESHOLD = args.threshold
     data = yaml.safe_load(DATA.read_text())
-    r = evaluate(data, args.verbose)
-    print(f"questions {len(data['questions'])}, key points {r['points']}, threshold {answers.THRESHOLD}")
-    print(f"paraphrases covering their point: {r['tp']}/{r['points']}  (recall {r['recall']:.1%})")
-    print(f"wrong claims covering their point: {r['fp_wrong']}/{r['points']}")
-    print(f"unrelated texts covering a point: {r['fp_unrelated']} of {len(data['unrelated']) * r['points']} checks")
-    print(f"precision {r['precision']:.1%}  (false positives: {r['fp_wrong']} wrong + {r['fp_unrelated']} unrelated)")
-    print(f"paraphrases also covering another point of the question: {r['cross']}")
-    low = min(score for _, score in r["whole"])
-    print(f"whole answers (every point stated): min score {low:.2f} "
-          f"({', '.join(f'{qid} {s:.2f}' for qid, s in r['whole'] if s < 1)})")
-    print(f"unrelated answers: max score {r['max_unrelated']:.2f}")
+    for name, path in (("tuning set", DATA), ("held-out set", HOLDOUT)):
+        data_set = yaml.safe_load(path.read_text())
+        r = evaluate(data_set, args.verbose)
+        print(f"{name}: questions {len(data_set['questions'])}, key points {r['points']}, "
+              f"threshold {answers.THRESHOLD}")
+        print(f"  paraphrases covering their point: {r['tp']}/{r['points']}  (recall {r['recall']:.1%})")
+        print(f"  wrong claims covering their point: {r['fp_wrong']}/{r['points']}")
+        print(f"  unrelated texts covering a point: {r['fp_unrelated']} of "
+              f"{len(data_set['unrelated']) * r['points']} checks")
+        print(f"  precision {r['precision']:.1%}  (false positives: {r['fp_wrong']} wrong + "
+              f"{r['fp_unrelated']} unrelated)")
+        print(f"  paraphrases also covering another point of the question: {r['cross']}")
+        low = min(score for _, score in r["whole"])
+        print(f"  whole answers (every point stated): min score {low:.2f} "
+              f"({', '.join(f'{qid} {s:.2f}' for qid, s in r['whole'] if s < 1) or 'all 1.00'})")
+        print(f"  unrelated answers: max score {r['max_unrelated']:.2f}")
     median, worst = time_check(data)
     print(f"checking a ~200-word answer against 6 key points: median {median:.1f} ms, max {worst:.1f} ms "
           f"(target <= 50 ms)")

@@ -13,6 +13,7 @@ from lambda_prep.study.answers import check
 
 DATA = Path(__file__).parent / "data"
 EVAL = yaml.safe_load((DATA / "answer_eval.yaml").read_text())
+HOLDOUT = yaml.safe_load((DATA / "answer_eval_holdout.yaml").read_text())
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 
@@ -119,7 +120,15 @@ def test_eval_questions_are_real_bank_questions():
     from lambda_prep import library
 
     ids = {q.id for q in library.load_all_banks().questions if q.type == "recall"}
-    assert {q["id"] for q in EVAL["questions"]} <= ids
+    assert {q["id"] for q in EVAL["questions"] + HOLDOUT["questions"]} <= ids
+    assert not {q["id"] for q in EVAL["questions"]} & {q["id"] for q in HOLDOUT["questions"]}
+
+
+def test_held_out_set_unrelated_texts_cover_nothing():
+    """The held-out set is reported, not tuned against; only the unrelated bound is a requirement."""
+    for question in HOLDOUT["questions"]:
+        for text in HOLDOUT["unrelated"] + EVAL["unrelated"]:
+            assert check(text, question["key_points"]).score <= 0.15
 
 
 def test_stemmer():

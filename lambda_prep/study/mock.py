@@ -378,6 +378,8 @@ class MockInterview:
 def history(store: Store) -> list[dict]:
     rows = []
     for mock_id, started, finished, level, planned, covered, points, answered in store.mocks():
+        if not answered:
+            continue  # stopped before the first answer: nothing to compare
         rows.append({"mock_id": mock_id, "started_at": started.isoformat(timespec="seconds"),
                      "finished": finished is not None, "level": level, "questions": planned,
                      "answered": answered, "covered": covered, "points": points,

@@ -69,3 +69,27 @@ def test_multi_line_answer_checked_and_saved(data_home):
     assert answer == "\n".join(LINES[first.id])
     assert json.loads(covered) == list(range(total))
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_ctrl_c_mid_mock_keeps_the_answers_and_exits_130(data_home):
+    (data_home / "banks").mkdir(parents=True)
+    shutil.copy(DATA / "mock_bank.yaml", data_home / "banks")
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(data_home), "TERM": "xterm-256color", "NO_COLOR": "1"}
+    child = pexpect.spawn(EXE, ["mock", "--topic", "mockdemo", "--seed", "2", "--count", "3"], env=env,
+                          encoding="utf-8", timeout=20, dimensions=(40, 80))
+    expect(child, r"0:0\d of 2:00")
+    child.send("An answer I typed before stopping.")
+    child.send(CTRL_D)
+    expect(child, "Correct the marks")
+    child.send(ENTER)
+    expect(child, ["Follow-up \\d", r"\[2/3\]"])
+    expect(child, r"0:0\d of 2:00")
+    child.send("half an ans")
+    child.sendintr()
+    expect(child, "Interrupted. 1 answer saved.")
+    expect(child, pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    db = sqlite3.connect(data_home / "progress.db")
+    assert db.execute("SELECT answer FROM mock_answers").fetchall() == [("An answer I typed before stopping.",)]
+    assert db.execute("SELECT finished_at FROM mocks").fetchone()[0] is None

@@ -236,9 +236,11 @@ def test_history_lists_mocks_with_scores(bank, store):
 def test_study_next_names_commands(bank, store):
     myths = load_myths([paths.myths_dir()]).myths
     result = interview(store, FakeUI(["Async payloads are limited to 256 KB.", ""]), myths).run([bank["mock-payloads"]])
-    (thing,) = result.study_next()
-    assert thing["what"].startswith("Outdated belief: Asynchronous invocation payloads are limited to 256 KB")
-    assert thing["commands"] == ["lambda-prep explain mockdemo", "lambda-prep quiz --topic mockdemo"]
+    things = result.study_next()
+    assert len(things) == 3  # one topic asked: the myth first, then the points missed
+    assert things[0]["what"].startswith("Outdated belief: Asynchronous invocation payloads are limited to 256 KB")
+    assert [t["what"] for t in things[1:]] == ["Synchronous payloads up to 6 MB", "Asynchronous payloads up to 1 MB"]
+    assert things[0]["commands"] == ["lambda-prep explain mockdemo", "lambda-prep quiz --topic mockdemo"]
     assert mock.commands_for("retries") == ["lambda-prep explain retries", "lambda-prep simulate retries",
                                             "lambda-prep quiz --topic retries"]
 

@@ -195,13 +195,16 @@ class MockResult:
             for answer in r.answers:
                 for point in answer.missed:
                     candidates.append(((1, share), r.question.topic, point))
+        ranked = sorted(candidates, key=lambda c: c[0])
         things: list[dict] = []
-        for _, topic, what in sorted(candidates, key=lambda c: c[0]):
-            if len(things) >= limit:
-                break
-            if any(t["topic"] == topic for t in things):
-                continue
-            things.append({"topic": topic, "what": what, "commands": commands_for(topic)})
+        # One per topic first (breadth), then the next most urgent ones if fewer topics were asked.
+        for spread in (True, False):
+            for _, topic, what in ranked:
+                if len(things) >= limit:
+                    return things
+                if any(t["what"] == what for t in things) or (spread and any(t["topic"] == topic for t in things)):
+                    continue
+                things.append({"topic": topic, "what": what, "commands": commands_for(topic)})
         return things
 
     def to_json(self) -> dict:
@@ -421,7 +424,8 @@ def report_markdown(result: MockResult) -> str:
                 lines.append(f"- [{mark}] {point.point}{said}")
             lines.append("")
             for caught in answer.myths:
-                lines += [f"**Outdated:** \"{caught.sentence}\": {caught.myth.correction} Source: <{caught.myth.source}>", ""]
+                lines += [f"**Outdated:** \u201c{caught.sentence}\u201d {caught.myth.correction} "
+                          f"Source: <{caught.myth.source}>", ""]
     lines += ["## Score per topic", "", "| topic | key points covered | score |", "|---|---|---|"]
     for topic, (covered, points) in result.by_topic().items():
         lines.append(f"| {topic} | {covered} of {points} | {covered / points if points else 0:.0%} |")

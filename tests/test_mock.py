@@ -177,9 +177,9 @@ def test_a_myth_caps_the_rating_at_again(bank, store):
     ui = FakeUI(["Synchronous payloads up to 6 MB; asynchronous payloads are limited to 256 KB.", ""])
     result = interview(store, ui, myths).run([bank["mock-payloads"]])
     r = result.results[0]
-    assert [c.myth.id for c in r.main.myths] == ["core-async-payload-256kb"]
+    assert [c.myth.belief for c in r.main.myths] == ["Asynchronous invocation payloads are limited to 256 KB"]
     assert r.rating == Rating.AGAIN and r.scheduled
-    assert json.loads(store.query("SELECT myths FROM mock_answers")[0][0]) == ["core-async-payload-256kb"]
+    assert json.loads(store.query("SELECT myths FROM mock_answers")[0][0]) == [r.main.myths[0].myth.id]
 
 
 def test_a_pass_on_a_card_not_due_leaves_its_schedule_alone(bank, store):

@@ -65,14 +65,22 @@ def sentences(text: str) -> list[str]:
 
 
 def detect(text: str, myths: Sequence[Myth]) -> list[Caught]:
-    """Each myth stated in the text, once, with the first sentence that stated it."""
+    """Each myth stated in the text, once, with the first sentence that stated it.
+
+    Two files may hold the same belief (a topic's file and the core list): a myth is dropped when
+    one already caught has the same belief, or the same source for the same sentence.
+    """
     caught: list[Caught] = []
     seen: set[str] = set()
     for sentence in sentences(text):
         for myth in myths:
-            if myth.id not in seen and myth.stated_in(sentence):
-                seen.add(myth.id)
-                caught.append(Caught(myth, sentence))
+            if myth.id in seen or not myth.stated_in(sentence):
+                continue
+            seen.add(myth.id)
+            if any(c.myth.belief.casefold() == myth.belief.casefold()
+                   or (c.sentence == sentence and c.myth.source == myth.source) for c in caught):
+                continue
+            caught.append(Caught(myth, sentence))
     return caught
 
 

@@ -69,6 +69,31 @@ def evaluate(data: dict, verbose: bool = False) -> dict:
     }
 
 
+def model_answers(verbose: bool = False) -> dict:
+    """Every recall question's own model answer checked against its key points: written by the
+    content authors, not for this checker, so a fairer test of recall on natural answers."""
+    from lambda_prep import library
+
+    scores = []
+    for q in library.load_all_banks().questions:
+        if q.type != "recall":
+            continue
+        result = answers.check(q.model_answer, q.key_points, q.phrasings)
+        scores.append((result.score, bool(q.phrasings), len(result.covered), len(q.key_points)))
+        if verbose:
+            for point in result.points:
+                if not point.covered:
+                    print(f"MODEL   {q.id}: not covered by its model answer: {point.point!r}")
+    with_phr = [s for s in scores if s[1]]
+    return {
+        "questions": len(scores),
+        "points": sum(s[3] for s in scores), "covered": sum(s[2] for s in scores),
+        "at_least_0_9": sum(1 for s in scores if s[0] >= 0.9),
+        "with_phrasings": len(with_phr),
+        "with_phrasings_covered": sum(s[2] for s in with_phr), "with_phrasings_points": sum(s[3] for s in with_phr),
+    }
+
+
 def time_check(data: dict, runs: int = 50) -> tuple[float, float]:
     """Median and max ms for checking a whole answer (caches cleared each run: a new answer)."""
     q = max(data["questions"], key=lambda q: len(q["key_points"]))
@@ -108,6 +133,11 @@ def main() -> None:
         print(f"  whole answers (every point stated): min score {low:.2f} "
               f"({', '.join(f'{qid} {s:.2f}' for qid, s in r['whole'] if s < 1) or 'all 1.00'})")
         print(f"  unrelated answers: max score {r['max_unrelated']:.2f}")
+    m = model_answers(args.verbose)
+    print(f"model answers against their own key points: {m['covered']}/{m['points']} points covered "
+          f"({m['covered'] / m['points']:.1%}); {m['at_least_0_9']} of {m['questions']} score >= 0.9; "
+          f"questions whose key points have phrasings: {m['with_phrasings_covered']}/{m['with_phrasings_points']} "
+          f"({m['with_phrasings_covered'] / max(m['with_phrasings_points'], 1):.1%}) over {m['with_phrasings']}")
     median, worst = time_check(data)
     print(f"checking a ~200-word answer against 6 key points: median {median:.1f} ms, max {worst:.1f} ms "
           f"(target <= 50 ms)")

@@ -9,9 +9,11 @@ coverage per key point did as well as embeddings on Lambda answers, and needs no
   quantity ("10 seconds" = "10 s" = "ten seconds" = "10000 ms"; "1 GB" = "1024 MB"; "a fifth" =
   "20%"). Every number of the point must appear in the answer: a wrong figure never counts.
 - A point is covered when the answer, within one or two adjacent sentences, holds enough of the
-  point's words (by weight), all of its numbers, and agrees with it on negation ("no built-in
-  retry" is not covered by "it retries twice"). Each of the bank's `phrasings` is tried as an
-  alternative wording of the point.
+  point's words (by weight) and all of its numbers, and does not assert what a negated point
+  denies ("no built-in retry" is not covered by "sync calls get a built-in retry"). The reverse is
+  allowed: answers often say a positive point with a negation ("never log secrets" for "keep
+  secrets out of logs"); measured on the banks' own model answers, that check cost recall and
+  bought no precision. Each of the bank's `phrasings` is tried as another wording of the point.
 
 Pure standard library; one check takes well under a millisecond per key point.
 """
@@ -45,7 +47,8 @@ LIGHT = {"lambda": 0.3, "aw": 0.3, "servic": 0.5, "run": 0.5, "time": 0.5, "set"
 
 NEGATIONS = frozenset({"no", "not", "never", "cannot", "cant", "without", "none", "nothing", "nor",
                        "dont", "doesnt", "isnt", "arent", "wont", "didnt", "wasnt", "werent", "neither",
-                       "unsupported", "impossible"})
+                       "unsupported", "impossible", "skip", "skips", "skipped", "avoid", "avoids", "avoided",
+                       "eliminate", "eliminates", "instead", "rather"})
 
 # Phrases folded to one canonical token before stemming (longest first). Keep it small and
 # domain-specific: each entry is something a candidate says instead of the bank's wording.
@@ -547,7 +550,7 @@ def _match(wording: _Wording, doc: Doc) -> tuple[float, bool, bool, tuple[Token,
                 numbers_ok = False
         score = got / total if total else (1.0 if wording.numbers and numbers_ok else 0.0)
         said_negated = any(t.negated for t in evidence if t.term)
-        agrees = said_negated == wording.negated or not wording.terms
+        agrees = not (wording.negated and not said_negated) or not wording.terms  # see the module doc
         # The point's own figures, found, are strong evidence: then a third of its words will do
         # ("sync 6 MB" covers "Synchronous payloads up to 6 MB").
         needed = FIGURES_THRESHOLD if wording.numbers and numbers_ok and near else THRESHOLD

@@ -391,7 +391,7 @@ def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
                                                  show_default=False),
 ) -> None:
-    """Check the built-in banks, your own banks and any files or folders given.
+    """Check the built-in banks and myths, your own banks and any files or folders given.
 
     Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
     Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
@@ -404,12 +404,14 @@ def validate(
     from lambda_prep import library
 
     term = _terminal(ctx)
-    report = library.load_all_banks(paths or [])
-    for problem in report.problems:
+    report, myths = library.validate_content(paths or [])
+    problems = report.problems + myths.problems
+    for problem in problems:
         term.echo(str(problem))
-    summary = (f"{len(report.questions)} questions in {len(report.files)} files"
-               f"{'' if not report.problems else f'; {len(report.problems)} problems'}")
-    if report.problems:
+    summary = (f"{len(report.questions)} questions in {len(report.files)} files, "
+               f"{len(myths.myths)} myths in {len(myths.files)} files"
+               f"{'' if not problems else f'; {len(problems)} problems'}")
+    if problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
 
@@ -710,6 +712,10 @@ from lambda_prep import cli_portability as _portability  # noqa: E402  (light: t
 app.command("export")(_portability.export)
 app.command("new-bank")(_portability.new_bank)
 app.add_typer(_portability.progress_app, name="progress")
+
+from lambda_prep.cli_mock import mock as _mock  # noqa: E402  (light: typer only)
+
+app.command("mock")(_mock)
 
 
 def main() -> None:

@@ -501,3 +501,65 @@ def plan_summary(store) -> str:
     return (f"interview {plan.interview.isoformat()}, {plan.minutes_per_day:g} min a day, "
             f"{', '.join(plan.topics) or 'all topics'}; until then it sets new questions per day"
             + (f" and the retention ({retention})" if retention else " and the retention"))
+
+
+# --- myths and validation -----------------------------------------------------------------------
+
+
+def load_myths(known_questions: set[str] | None = None):
+    """The built-in myths (content/myths/*.yaml), for the mock interview's myth detector."""
+    from lambda_prep.study.myths import load_myths as load
+
+    return load([paths.myths_dir()], display_root=Path.cwd(), known_questions=known_questions)
+
+
+def validate_content(extra: list[Path] | None = None):
+    """Banks and myths, built-in and given: (banks, myths). A file given whose top-level list is
+    `myths:` is checked as a myths file, anything else as a bank."""
+    from lambda_prep.bank import discover
+    from lambda_prep.study.myths import is_myths_file, load_myths as load
+
+    bank_paths: list[Path] = []
+    myth_paths: list[Path] = [paths.myths_dir()]
+    found, missing = discover(list(extra or []))
+    for path in found:
+        try:
+            is_myths = is_myths_file(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            is_myths = False
+        (myth_paths if is_myths else bank_paths).append(path)
+    banks = load_all_banks(bank_paths)
+    banks.problems[:0] = missing
+    myths = load(myth_paths, display_root=Path.cwd(), known_questions={q.id for q in banks.questions})
+    return banks, myths
+
+
+# --- mock interview -----------------------------------------------------------------------------
+
+
+def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level: str, minutes_per_answer: float,
+                 seed: int | None, now: dt.datetime):
+    """The mock interview, ready to run, and its questions (none when no open question matches)."""
+    import random
+    import time
+
+    from lambda_prep.study import mock, stats
+    from lambda_prep.study.scheduler import Scheduler, utcnow
+
+    config = settings(store)
+    mastery = {row["topic"]: row["mastery"] for row in stats.topic_overview(store, banks.questions, now)}
+    questions = mock.choose(banks.questions, store.cards(), mastery, count=count, rng=random.Random(seed),
+                            topics=topic_names, level=level)
+    # Myths load on first use (after the first question is on screen); a broken myths file is
+    # reported by `validate` and only costs its myths here.
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
+                                   lambda: load_myths().myths, wall_clock=utcnow,
+                                   timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
+                                   day_start_hour=config.day_start_hour)
+    return interview, questions
+
+
+def mock_history(store) -> list[dict]:
+    from lambda_prep.study import mock
+
+    return mock.history(store)

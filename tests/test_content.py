@@ -31,8 +31,23 @@ MYTH_TAGS = {
 }
 
 
+def follow_up_text(q) -> list[str]:
+    return [text for f in q.follow_ups
+            for text in (f.prompt, f.model_answer, *f.key_points, *(p for ps in f.phrasings for p in ps))]
+
+
 def full_text(q) -> str:
-    return " ".join([q.prompt, *q.choices, *q.answer, q.model_answer, *q.key_points, q.explanation])
+    return " ".join([q.prompt, *q.choices, *q.answer, q.model_answer, *q.key_points,
+                     *(p for ps in q.phrasings for p in ps), q.explanation, *follow_up_text(q)])
+
+
+def taught_text(q) -> str:
+    """What the question teaches as true: everything but the wrong choices (which may state a myth)."""
+    return " ".join([q.prompt, *q.answer, q.model_answer, *q.key_points,
+                     *(p for ps in q.phrasings for p in ps), q.explanation, *follow_up_text(q)])
+
+
+EXPLAINERS = sorted((Path(__file__).parent.parent / "content" / "explain").glob("*.md"))
 
 
 def test_every_bank_validates():
@@ -126,6 +141,8 @@ STALE = [
     ("go1.x runtime", r"go1\.x", r"provided\.al2023"),
     ("250 ENIs per VPC", r"\b250 (?:ENIs|network interfaces|Hyperplane)", r"\b500\b"),
     ("100 ms billing", r"100[\s-]?ms (?:increments|billing|granularity|rounding|blocks)", r"\b1[\s-]?ms\b"),
+    # The SQS scaling page says 1,000 concurrent batches per mapping, other AWS pages 1,250: teach both.
+    ("SQS mapping ceiling", r"\b1,?000 concurrent batches", r"\b1,?250\b"),
 ]
 
 
@@ -158,6 +175,65 @@ def test_no_right_answer_is_a_stale_figure(stale):
     for q in QUESTIONS:
         for answer in q.answer:
             assert not re.search(stale, answer.strip(), re.I), f"{q.id}: answer {answer!r} is outdated"
+
+
+# Wording that is wrong today, wherever a question teaches it (wrong choices may state it: they are
+# there to be rejected) and anywhere in an explainer. (shared/reference/lambda-facts.md, ERRATA.)
+NEVER = [
+    ("SNS capped at 256 KB (256 KB is the default, up to 1 MiB per topic)",
+     r"SNS[^.]{0,40}\b(?:caps?|capped|maximum|max|limit(?:ed)? to|at most)\b[^.]{0,30}256\s?KB"
+     r"|256\s?KB[^.]{0,20}\b(?:cap|maximum|limit)\b[^.]{0,20}SNS"),
+    ("code storage 'not increasable' (no AWS page says so)",
+     r"code storage[^.]{0,60}(?:not increasable|cannot be (?:raised|increased)|fixed\b)"),
+    ("SQS throttled messages 'put back' by Lambda (they reappear after the visibility timeout)",
+     r"(?:drop|put|sen[dt)]|return)s? (?:it |them |the messages? )?back (?:on|onto|in|into) the queue"),
+    ("a Graviton generation named for Lambda's arm64 (the page says AWS Graviton)", r"arm64 \(Graviton\s?\d\)|Graviton2 duration"),
+    ("stream partial batches never reprocess good records (retry starts at the lowest failed one)",
+     r"(?:successful|good) records (?:are )?not (?:processed again|reprocessed)"),
+]
+
+
+@pytest.mark.parametrize("name,wrong", NEVER, ids=[n[0].split(" (")[0] for n in NEVER])
+def test_outdated_wording_is_never_taught(name, wrong):
+    offenders = [q.id for q in QUESTIONS if re.search(wrong, taught_text(q), re.I)]
+    offenders += [p.name for p in EXPLAINERS if re.search(wrong, p.read_text(), re.I)]
+    assert not offenders, f"{name}: in {offenders}"
+
+
+def explainer_blocks(path) -> list[str]:
+    """An explainer's paragraphs, bullets and table rows, each with its wrapped lines joined."""
+    return [" ".join(b.split()) for b in re.split(r"\n(?=\s*\n|\s*[-*|#] |\s*\d+\. )", path.read_text())]
+
+
+def test_old_figures_in_explainers_stand_beside_the_current_ones():
+    for path in EXPLAINERS:
+        for block in explainer_blocks(path):
+            for name, stale, current in STALE:
+                if re.search(stale, block, re.I):
+                    assert re.search(current, block, re.I), f"{path.name}: {name} without the current figure: {block}"
+
+
+def test_one_request_per_environment_is_said_to_be_the_default():
+    """Lambda Managed Instances run several requests in one environment: the rule needs its qualifier."""
+    sentences = [(q.id, s) for q in QUESTIONS for s in re.split(r"(?<=\.)\s", taught_text(q))]
+    sentences += [(p.name, s) for p in EXPLAINERS for b in explainer_blocks(p) for s in re.split(r"(?<=\.)\s", b)]
+    unqualified = [where for where, s in sentences
+                   if re.search(r"one (?:request|invocation|event) (?:per environment )?at a time", s, re.I)
+                   and not re.search(r"default|Managed Instances", s, re.I)]
+    assert not unqualified, f"'one request at a time' without 'by default' in {unqualified}"
+
+
+# Internal ids belong in the `syllabus` field only: a learner never reads "S23", "syllabus item"
+# or a note label such as "(simulation-notes F10)".
+INTERNAL_ID = re.compile(r"\bS\d{2}\b|syllabus item|\b(?:simulation-)?notes? F\d+\b|\(F\d{1,2}\)", re.I)
+
+
+def test_no_internal_ids_in_learner_facing_text():
+    leaks = [q.id for q in QUESTIONS if INTERNAL_ID.search(full_text(q))]
+    leaks += [p.name for p in EXPLAINERS if INTERNAL_ID.search(p.read_text())]
+    assert not leaks, f"internal ids shown to the learner in {leaks}"
+    assert INTERNAL_ID.search("This is syllabus item S23.") and INTERNAL_ID.search("(simulation-notes F10)")
+    assert not INTERNAL_ID.search("S3 and SQS, 1,000 per 10 s")
 
 
 def test_the_guard_catches_a_stale_question():

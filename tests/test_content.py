@@ -88,6 +88,29 @@ def test_recall_questions_have_a_model_answer_and_3_to_6_key_points():
             assert 40 <= len(q.model_answer.split()) <= 250, f"{q.id}: model answer of {len(q.model_answer.split())} words"
 
 
+def test_every_recall_question_has_one_or_two_follow_ups_an_interviewer_would_ask():
+    for q in QUESTIONS:
+        if q.type != "recall":
+            continue
+        assert 1 <= len(q.follow_ups) <= 2, f"{q.id}: {len(q.follow_ups)} follow-ups"
+        for f in q.follow_ups:
+            assert 2 <= len(f.key_points) <= 5, f"{q.id}: follow-up with {len(f.key_points)} key points"
+            assert 30 <= len(f.model_answer.split()) <= 150, f"{q.id}: follow-up answer of {len(f.model_answer.split())} words"
+            assert f.premise <= len(q.key_points), q.id
+
+
+def test_key_points_that_state_a_figure_list_the_ways_to_say_it():
+    """A typed answer says "1000 per 10 s" or "one thousand every ten seconds": a figure needs phrasings."""
+    bare = []
+    for q in QUESTIONS:
+        for points, phrasings, where in [(q.key_points, q.phrasings, q.id),
+                                         *[(f.key_points, f.phrasings, f"{q.id} follow-up") for f in q.follow_ups]]:
+            for i, point in enumerate(points):
+                if re.search(r"\d", point) and not (phrasings and phrasings[i]):
+                    bare.append(f"{where}: {point}")
+    assert not bare, "\n".join(bare)
+
+
 # The syllabus grew to S70 (the format accepts all of them); the banks' second edition covers
 # S41-S70 and widens this to SYLLABUS_IDS.
 MUST_COVER = frozenset(f"S{n:02d}" for n in range(1, 41))

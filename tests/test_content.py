@@ -42,8 +42,10 @@ def full_text(q) -> str:
 
 
 def taught_text(q) -> str:
-    """What the question teaches as true: everything but the wrong choices (which may state a myth)."""
-    return " ".join([q.prompt, *q.answer, q.model_answer, *q.key_points,
+    """What the question teaches as true: everything but the wrong choices (which may state a myth).
+
+    Joined as sentences, so a pattern never runs from one key point into the next."""
+    return ". ".join([q.prompt, *q.answer, q.model_answer, *q.key_points,
                      *(p for ps in q.phrasings for p in ps), q.explanation, *follow_up_text(q)])
 
 
@@ -213,6 +215,8 @@ NEVER = [
     ("a Graviton generation named for Lambda's arm64 (the page says AWS Graviton)", r"arm64 \(Graviton\s?\d\)|Graviton2 duration"),
     ("stream partial batches never reprocess good records (retry starts at the lowest failed one)",
      r"(?:successful|good) records (?:are )?not (?:processed again|reprocessed)"),
+    ("same-account invoke needing both policies (either one is enough within an account)",
+     r"(?:same|one|single) account[^.]{0,100}\b(?:both|also)\b[^.]{0,40}(?:polic|allow)"),
 ]
 
 

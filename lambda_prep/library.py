@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_prep import paths, topics
-
-
-class UsageError(Exception):
-    """A wrong argument; the message says what is valid (exit 2)."""
+from lambda_prep.errors import UsageError  # noqa: F401  (re-exported: library.UsageError)
 
 
 def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True):
@@ -34,45 +31,37 @@ def open_store():
     return Store(paths.database_path())
 
 
-# --- settings -----------------------------------------------------------------------------------
-
-SETTINGS = {
-    # name: (store key, parse, low, high, meaning)
-    "desired-retention": ("desired_retention", float, 0.70, 0.99,
-                          "the recall probability FSRS schedules for (higher = more reviews)"),
-    "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
-    "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
-}
+# --- settings (defined once, in study/settings.py) -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Settings:
-    desired_retention: float
-    new_per_day: int
-    day_start_hour: int
+def settings(store):
+    """The learner's settings, parsed and range-checked (study.settings.Settings)."""
+    return store.read_settings()
 
 
-def settings(store) -> Settings:
-    raw = store.settings()
-    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]))
+def setting_rows(store) -> list[tuple[str, object, str]]:
+    """(name, current value, meaning) of every setting, for `config`."""
+    from lambda_prep.study.settings import SETTINGS
+
+    current = settings(store)
+    return [(s.name, current.value(s), s.meaning) for s in SETTINGS]
+
+
+def get_setting(store, name: str):
+    """The current value of one setting; UsageError for an unknown name."""
+    from lambda_prep.study.settings import lookup
+
+    setting = lookup(name)
+    return settings(store).value(setting)
 
 
 def set_setting(store, name: str, value: str) -> str:
-    if name not in SETTINGS:
-        import difflib
+    """Check and store one setting; UsageError says the valid names or range."""
+    from lambda_prep.study.settings import lookup
 
-        close = difflib.get_close_matches(name, list(SETTINGS), n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        raise UsageError(f"unknown setting {name!r}; settings: {', '.join(SETTINGS)}.{hint}")
-    key, parse, low, high, meaning = SETTINGS[name]
-    try:
-        parsed = parse(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a {'whole number' if parse is int else 'number'} "
-                         f"from {low} to {high}, got {value!r}") from None
-    if not low <= parsed <= high:
-        raise UsageError(f"{name} must be from {low} to {high} ({meaning}), got {value}")
-    store.set_setting(key, str(parsed))
+    setting = lookup(name)
+    parsed = setting.parse(value)
+    store.set_setting(setting.key, str(parsed))
     return str(parsed)
 
 
@@ -88,7 +77,7 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
         if topic is None:
             close = topics.suggest(text, known)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
-            raise UsageError(f"unknown topic {text!r}.{hint} See: lambda-prep topics")
+            raise UsageError(f"unknown topic {text!r}.{hint} Topics: {', '.join(sorted(known))}")
         resolved.append(topic)
     return resolved
 
@@ -105,6 +94,7 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     from lambda_prep.study.scheduler import Scheduler, day_bounds
 
     config = settings(store)
+    store.ensure_writable()  # a read-only or full store is reported now, before any answer is typed
     scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed)
     rng = random.Random(seed)
     start_of_day, _ = day_bounds(now, config.day_start_hour)
@@ -112,6 +102,13 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     plan = session.plan(banks.questions, store.cards(), now=now, rng=rng, topics=topic_names, count=count,
                         mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour)
     return scheduler, rng, plan, config
+
+
+def new_limit(config, now: dt.datetime) -> tuple[dt.datetime, int]:
+    """(start of today's study day, new questions allowed per day): what a quiz claims new questions against."""
+    from lambda_prep.study.scheduler import day_bounds
+
+    return day_bounds(now, config.day_start_hour)[0], config.new_per_day
 
 
 def upcoming(store, banks, now: dt.datetime, day_start_hour: int) -> dict:

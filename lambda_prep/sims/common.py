@@ -6,9 +6,11 @@ import math
 import random
 from typing import Sequence
 
+from lambda_prep.errors import UsageError
 
-class ParamError(ValueError):
-    """A parameter outside its valid range. The message says the range and why."""
+
+class ParamError(UsageError, ValueError):
+    """A parameter outside its valid range (exit 2). The message says the range and why."""
 
 
 def check_range(name: str, value: float, low: float, high: float | None = None, *, why: str = "") -> None:

@@ -93,6 +93,15 @@ class RecallAnswer:
     duration_s: float | None
 
 
+class AnsweredThenStopped(Exception):
+    """The UI has an answer, then the learner stopped (Ctrl-C or Ctrl-D) at a follow-up prompt such as
+    "Were you sure?": the quiz saves `answer` first, then stops as `stop` asks."""
+
+    def __init__(self, answer: ChoiceAnswer | RecallAnswer, stop: BaseException):
+        super().__init__("answered, then stopped")
+        self.answer, self.stop = answer, stop
+
+
 @dataclass(frozen=True)
 class Outcome:
     question: Question
@@ -116,6 +125,7 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     ended_early: bool = False  # input ran out before the last question
+    over_limit: int = 0  # new questions skipped: another quiz used up today's limit meanwhile
 
     def by_topic(self) -> dict[str, tuple[int, int]]:
         """topic -> (answered, correct)."""
@@ -132,8 +142,11 @@ def words_in(question: Question, choices: Sequence[str]) -> int:
 
 class Quiz:
     def __init__(self, store: Store, scheduler: Scheduler, ui: QuizUI, *, rng: random.Random,
-                 clock: Callable[[], dt.datetime]):
+                 clock: Callable[[], dt.datetime], new_limit: tuple[dt.datetime, int] | None = None):
+        """new_limit: (start of the study day, new questions allowed per day); each new question then
+        claims a slot in the store just before it is shown, so quizzes running at once share the limit."""
         self.store, self.scheduler, self.ui, self.rng, self.clock = store, scheduler, ui, rng, clock
+        self.new_limit = new_limit
 
     def run(self, questions: Sequence[Question], summary: Summary | None = None) -> Summary:
         """Ask each question; save each answer before the next. Failed questions come back once
@@ -150,10 +163,20 @@ class Quiz:
         try:
             while queue:
                 question = queue.pop(0)
+                if not self._may_introduce(question):
+                    summary.over_limit += 1
+                    total -= 1
+                    continue
                 position += 1
-                outcome = self.ask(question, position, total)
+                stop = None
+                try:
+                    outcome = self.ask(question, position, total)
+                except AnsweredThenStopped as partial:
+                    outcome, stop = self.save(question, partial.answer), partial.stop
                 summary.outcomes.append(outcome)
                 self.ui.show_outcome(outcome, self.clock())
+                if stop is not None:
+                    raise stop
                 if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
                     retried.add(question.id)
                     queue.append(question)
@@ -165,22 +188,34 @@ class Quiz:
             summary.ended_early = True
         return summary
 
+    def _may_introduce(self, question: Question) -> bool:
+        if self.new_limit is None or self.store.card(question.id) is not None:
+            return True
+        since, limit = self.new_limit
+        return self.store.claim_new(question.id, question.topic, since, limit, self.clock())
+
     def ask(self, question: Question, position: int, total: int) -> Outcome:
         if question.type == "recall":
             answer = self.ui.ask_recall(question, position, total,
                                         lambda: self.scheduler.preview(self.store.card(question.id), question.id,
                                                                        question.topic, self.clock()))
-            rating, correct = answer.rating, answer.rating != Rating.AGAIN
-            text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
-            duration = answer.duration_s
         else:
             choices = list(question.choices)
             if question.type != "true-false":
                 self.rng.shuffle(choices)
             answer = self.ui.ask_choice(question, choices, position, total)
+        return self.save(question, answer)
+
+    def save(self, question: Question, answer: ChoiceAnswer | RecallAnswer) -> Outcome:
+        """Grade, schedule and commit one answer."""
+        if isinstance(answer, RecallAnswer):
+            rating, correct = answer.rating, answer.rating != Rating.AGAIN
+            text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
+            duration = answer.duration_s
+        else:
             correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
             rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
-                                           words=words_in(question, choices), hinted=answer.hinted,
+                                           words=words_in(question, question.choices), hinted=answer.hinted,
                                            unsure=answer.unsure, changed=answer.changed,
                                            dont_know=answer.dont_know))
             text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)

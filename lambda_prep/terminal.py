@@ -55,9 +55,11 @@ class Terminal:
         from rich.console import Console
 
         width = None if isatty else int(os.environ.get("COLUMNS", "100") or 100)
-        return Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
-                       width=width, highlight=False,
-                       emoji=False, color_system="auto" if isatty and not self.no_color else None)
+        console = Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
+                          width=width, highlight=False,
+                          emoji=False, color_system="auto" if isatty and not self.no_color else None)
+        console.on_broken_pipe = _broken_pipe  # rich would exit 1 itself; the CLI's error boundary decides
+        return console
 
     def echo(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -211,6 +213,12 @@ def _degrade_symbols(stream) -> None:
         stream.reconfigure(errors="lambda_prep_ascii")
     except (ValueError, OSError):
         pass
+
+
+def _broken_pipe() -> None:
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
 
 
 def silence_stdout() -> None:

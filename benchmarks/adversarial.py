@@ -10,6 +10,9 @@
    the quiz, which must stop before its first question, and whole-file states, where all must stop.
 3. Answers lost: quizzes killed with SIGKILL at random moments; every answer shown as saved
    (its verdict printed) must be in the database.
+4. Migration backup: `config` on a large v1 database killed at random moments during the backup;
+   a .bak that exists must be complete, and the database must never be migrated without one.
+5. Daily limit: 8 quizzes started at once with new-per-day 2 must introduce at most 2 questions.
 """
 
 from __future__ import annotations
@@ -199,6 +202,72 @@ def answers_lost(trials: int = 20) -> tuple[int, int, int]:
     return trials, shown_total, lost
 
 
+def migration_kills(trials: int = 12, reviews: int = 300_000) -> tuple[int, int, int, int]:
+    """(trials, killed before the backup was complete, broken backups, migrated without a backup)."""
+    from lambda_prep.study.store import Store
+
+    seed_dir = Path(tempfile.mkdtemp(prefix="lp-v1-"))
+    seed = seed_dir / "progress.db"
+    with Store(seed, migrate_to=1) as store:
+        store.db.execute("BEGIN")
+        store.db.executemany("INSERT INTO reviews (question_id, rating, reviewed_at, answer, correct, state_before) "
+                             "VALUES (?, 3, '2026-01-01T00:00:00+00:00', ?, 1, 0)",
+                             ((f"q{i}", "x" * 100) for i in range(reviews)))
+        store.db.execute("COMMIT")
+    rng = random.Random(4)
+    early = broken = unprotected = 0
+    for _ in range(trials):
+        home = Path(tempfile.mkdtemp(prefix="lp-mig-"))
+        shutil.copy(seed, home / "progress.db")
+        env = {**os.environ, "LAMBDA_PREP_HOME": str(home)}
+        proc = subprocess.Popen([sys.executable, "-m", "lambda_prep", "config"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not list(home.glob("progress.db.schema-1.bak*")) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 1.0))  # from just after the copy starts to after the rename
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        backup = home / "progress.db.schema-1.bak"
+        if not backup.exists():
+            early += 1
+        else:
+            con = sqlite3.connect(backup)
+            try:
+                if con.execute("SELECT count(*) FROM reviews").fetchone()[0] != reviews:
+                    broken += 1
+            except sqlite3.Error:
+                broken += 1
+            con.close()
+        version = sqlite3.connect(home / "progress.db").execute("PRAGMA user_version").fetchone()[0]
+        if version == 2 and not backup.exists():
+            unprotected += 1
+        subprocess.run([sys.executable, "-m", "lambda_prep", "config"], env=env, capture_output=True)
+        con = sqlite3.connect(backup)  # the next run must leave a complete backup
+        if con.execute("SELECT count(*) FROM reviews").fetchone()[0] != reviews:
+            broken += 1
+        con.close()
+        shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(seed_dir, ignore_errors=True)
+    return trials, early, broken, unprotected
+
+
+def daily_limit(processes: int = 8, limit: int = 2) -> tuple[int, int]:
+    home = Path(tempfile.mkdtemp(prefix="lp-limit-"))
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(home)}
+    subprocess.run([sys.executable, "-m", "lambda_prep", "config", "new-per-day", str(limit)], env=env,
+                   capture_output=True)
+    procs = [subprocess.Popen([sys.executable, "-m", "lambda_prep", "quiz", "--seed", str(i), "--no-interactive"],
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+             for i in range(processes)]
+    for proc in procs:
+        proc.communicate(b"1\n" * 50, timeout=300)
+    con = sqlite3.connect(home / "progress.db")
+    introduced = con.execute("SELECT count(DISTINCT question_id) FROM reviews WHERE state_before = 0").fetchone()[0]
+    shutil.rmtree(home, ignore_errors=True)
+    return processes, introduced
+
+
 def main() -> None:
     start = time.monotonic()
     tried, unclear, accepted = bad_arguments()
@@ -212,6 +281,11 @@ def main() -> None:
         print("  ", line)
     trials, shown, lost = answers_lost()
     print(f"kill -9 during quizzes: {trials} trials, {shown} answers shown as saved, {lost} lost")
+    trials, early, broken, unprotected = migration_kills()
+    print(f"kill -9 during the migration backup: {trials} trials ({early} before the backup was complete), "
+          f"{broken} broken backups, {unprotected} migrated without a backup")
+    processes, introduced = daily_limit()
+    print(f"daily limit: {processes} quizzes at once with new-per-day 2 introduced {introduced} new questions")
     print(f"({time.monotonic() - start:.0f} s)")
 
 

@@ -38,6 +38,10 @@ class _Boundary(typer.core.TyperGroup):
 
             silence_stdout()
             raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
+        except OSError as exc:  # the file system refused (a name too long, a vanished folder): not a bug
+            where = f" ({exc.filename})" if exc.filename else ""
+            _report(f"Error: {exc.strerror or exc}{where}.", "Check the path, or set LAMBDA_PREP_HOME to another folder.")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
 def _report(message: str, advice: str | None) -> None:
@@ -326,8 +330,8 @@ def reset(
     what = f"your progress in {topic_name}" if topic_name else "all your progress"
     if not yes:
         if not term.interactive:
-            raise _exit(term, f"Error: refusing to forget {what} without confirmation; no terminal to ask. "
-                              f"Pass --yes to confirm.", ExitCode.USAGE)
+            raise UsageError(f"refusing to forget {what} without confirmation; no terminal to ask. "
+                             f"Pass --yes to confirm.")
         if not term.confirm(f"Forget {what}? This cannot be undone.", default=False):
             term.echo("Nothing changed.")
             return

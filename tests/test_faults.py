@@ -356,3 +356,19 @@ def test_reset_refuses_an_empty_or_unknown_topic(topic, data_home, sample_bank):
     assert f"unknown topic {topic!r}" in result.stderr and "Topics: " in result.stderr and "cold-starts" in result.stderr
     db = sqlite3.connect(data_home / "progress.db")
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2  # nothing forgotten
+
+
+def test_a_device_or_fifo_in_place_of_the_database_is_named(data_home):
+    data_home.mkdir(parents=True)
+    db = data_home / "progress.db"
+    os.mkfifo(db)  # opening it for reading would block
+    result = run("topics")
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+
+
+def test_an_unusable_data_folder_name_is_an_error_not_a_traceback(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAMBDA_PREP_HOME", str(tmp_path / ("b" * 300)))
+    result = run("stats")
+    assert result.exit_code == 1
+    assert "File name too long" in result.stderr and "LAMBDA_PREP_HOME" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -24,6 +24,7 @@ import errno
 import math
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -231,7 +232,10 @@ class Store:
             raise self._os_error(exc, path) from None
         if path.is_dir():
             raise DamagedStore(f"{path} is a folder, not a progress database.",
-                               advice=f"Move it away, or set LAMBDA_PREP_HOME to another folder.")
+                               advice="Move it away, or set LAMBDA_PREP_HOME to another folder.")
+        if not stat.S_ISREG(st.st_mode):
+            raise DamagedStore(f"{path} is not a regular file (a device, FIFO or socket), so it cannot be the "
+                               f"progress database.", advice="Move it away, or set LAMBDA_PREP_HOME to another folder.")
         if st.st_size == 0:
             # Never ours: a new database is created complete and renamed into place.
             raise DamagedStore(

@@ -53,19 +53,22 @@ def test_ctrl_c_mid_quiz_keeps_answers_and_exits_130(data_home, sample_bank):
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
 
 
-def test_ctrl_d_at_were_you_sure_keeps_the_answer_and_ends_with_the_summary(data_home, sample_bank):
+@pytest.mark.parametrize("key,says,code", [("d", "Input ended; answers given so far are saved.", 0),
+                                           ("c", "Interrupted. 1 answer saved.", 130)])
+def test_ctrl_d_or_c_at_were_you_sure_keeps_the_answer_and_shows_the_summary(key, says, code, data_home,
+                                                                             sample_bank):
     child = spawn(data_home, sample_bank)
     child.expect("Your answer")
     child.send(DOWN * 3)
     child.send(ENTER)
     if child.expect(["Were you sure", r"\[2/"]) != 0:
         pytest.skip("this answer was not fast enough to be asked 'Were you sure?'")
-    child.sendcontrol("d")
+    child.sendcontrol(key)
     child.expect("This session")
-    child.expect("Input ended; answers given so far are saved.")
+    child.expect(says)
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 0
+    assert child.exitstatus == code
     db = sqlite3.connect(data_home / "progress.db")
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1  # the picked answer, as unsure
 

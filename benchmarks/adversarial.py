@@ -240,7 +240,7 @@ def migration_kills(trials: int = 12, reviews: int = 300_000) -> tuple[int, int,
                 broken += 1
             con.close()
         version = sqlite3.connect(home / "progress.db").execute("PRAGMA user_version").fetchone()[0]
-        if version == 2 and not backup.exists():
+        if version > 1 and not backup.exists():
             unprotected += 1
         subprocess.run([sys.executable, "-m", "lambda_prep", "config"], env=env, capture_output=True)
         con = sqlite3.connect(backup)  # the next run must leave a complete backup

@@ -7,6 +7,7 @@ that needs it, because shell completion runs this program on every TAB.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -102,6 +103,13 @@ def _exit(term, message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     return typer.Exit(int(code))
 
 
+class QuestionType(str, Enum):
+    single = "single"
+    multi = "multi"
+    true_false = "true-false"
+    recall = "recall"
+
+
 def _complete_topic(incomplete: str):
     return topics.complete(incomplete)
 
@@ -165,6 +173,11 @@ def quiz(
     count: int = typer.Option(20, "--count", "-n", min=1, max=1000, help="At most this many questions."),
     new: bool = typer.Option(False, "--new", help="Only questions you have not seen (still within the daily limit)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review."),
+    mistakes: bool = typer.Option(False, "--mistakes", help="Only questions you got wrong before, most recent first."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d",
+                                             help="1 basics, 2 working knowledge, 3 senior; or a range: 2-3 skips the basics."),
+    qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
+    extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
@@ -184,11 +197,20 @@ def quiz(
       lambda-prep quiz
       lambda-prep quiz --topic cold-starts --topic retries --count 10
       lambda-prep quiz --due
+      lambda-prep quiz --mistakes
+      lambda-prep quiz --topic concurrency --difficulty 2-3 --type recall
       printf '2\\n1\\n' | lambda-prep quiz --count 2 --seed 1
     """
-    if new and due:
-        raise UsageError("--new and --due exclude each other; use one (or neither for both).")
-    _study(ctx, topic, count, "new" if new else "due" if due else "all", seed, bank, interactive)
+    from lambda_prep import library
+
+    if sum((new, due, mistakes)) > 1:
+        raise UsageError("--new, --due and --mistakes exclude each other; use one (or none for due and new).")
+    filters = library.Filters(library.parse_difficulty(difficulty),
+                              tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
+    if extra_new and (due or mistakes):
+        raise UsageError("--extra-new adds new questions; it does not go with --due or --mistakes.")
+    mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
+    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
 
 
 @app.command()
@@ -211,7 +233,7 @@ def review(
     _study(ctx, topic, count, "due", seed, None, interactive)
 
 
-def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
+def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.errors import Interrupted
@@ -224,14 +246,16 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
         topic_names = _topics_or_exit(term, topic_args, banks)
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
-            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now)
+            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now, filters=filters,
+            extra_new=extra_new)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
-                                       library.upcoming(store, banks, now, config.day_start_hour), now)
+                                       library.upcoming(store, banks, now, config.day_start_hour, topic_names),
+                                       now)
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
-        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now))
+        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now, extra_new))
         saved = lambda: f"{len(summary.outcomes)} answer{'s' if len(summary.outcomes) != 1 else ''} saved"  # noqa: E731
         try:
             runner.run(plan.questions, summary)
@@ -346,16 +370,17 @@ def reset(
 @app.command()
 def config(
     ctx: typer.Context,
-    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day or day-start-hour."),
+    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day, day-start-hour or exam-pass-mark."),
     value: Optional[str] = typer.Argument(None, help="The new value; omit to show the current one."),
 ) -> None:
-    """Show or change settings: desired retention, new questions per day, day start hour.
+    """Show or change settings: desired retention, new questions per day, day start hour, exam pass mark.
 
     \b
     Examples:
       lambda-prep config
       lambda-prep config new-per-day 30
       lambda-prep config desired-retention 0.92
+      lambda-prep config exam-pass-mark 75
     """
     from lambda_prep import library, paths
 
@@ -463,9 +488,130 @@ def _mastery_line(topic_name: str) -> Optional[str]:
     return None
 
 
+# --- exam -------------------------------------------------------------------------------------
+
+
+@app.command()
+def exam(
+    ctx: typer.Context,
+    count: int = typer.Option(40, "--count", "-n", min=1, max=200, help="Number of questions (1-200)."),
+    minutes: int = typer.Option(80, "--minutes", "-m", min=1, max=600, help="Time allowed (1-600 minutes)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="Only this topic (repeatable; aliases work)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix the questions chosen and their order."),
+    pass_mark: Optional[int] = typer.Option(None, "--pass-mark", min=1, max=100, show_default=False,
+                                            help="Percent needed to pass (1-100); default: the exam-pass-mark "
+                                                 "setting (72 unless changed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (questions go to stderr)."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="The navigator with a countdown, or plain numbered prompts "
+                                                    "reading stdin (default: interactive in a terminal)."),
+    show_history: bool = typer.Option(False, "--history", help="List past exams instead (with --json: as JSON)."),
+) -> None:
+    """A timed exam: choice questions against the clock, no verdicts until
+    you submit.
+
+    40 questions in 80 minutes by default (two minutes each, like the AWS
+    associate exams), spread across topics. In a terminal the countdown
+    stays at the bottom. Keys: arrows and enter answer (space ticks when
+    several are right), f flags for review, left/right move, g goes to a
+    question, r lists unanswered and flagged ones, s submits. Time up
+    submits what is answered.
+
+    The result: score, pass or fail against the pass mark (72% unless set
+    with --pass-mark or lambda-prep config exam-pass-mark N), per-topic
+    scores, time per question, then every wrong or flagged answer with its
+    explanation and source.
+
+    Every answer is saved as you give it and feeds your reviews like a quiz
+    answer; Ctrl-C keeps them and records the exam as incomplete. In plain
+    mode (piped or --no-interactive) type one answer per line: 2, or 1 3
+    for several, Enter to skip, a trailing ? to flag.
+
+    \b
+    Examples:
+      lambda-prep exam
+      lambda-prep exam --count 20 --minutes 40 --topic concurrency --topic retries
+      lambda-prep exam --seed 7 --pass-mark 80
+      printf '2\\n1 3\\n\\n' | lambda-prep exam --count 3 --seed 1 --json
+      lambda-prep exam --history
+    """
+    if show_history:
+        exam_options = ("count", "minutes", "topic", "seed", "pass_mark", "interactive")
+        given = [name for name in exam_options
+                 if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"]
+        if given:
+            term = _terminal(ctx)
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            verb = "does" if len(given) == 1 else "do"
+            raise _exit(term, f"Error: {flags} {verb} not apply to --history (it lists past exams).", ExitCode.USAGE)
+        _exam_history(ctx, as_json)
+        return
+    if as_json and interactive:
+        term = _terminal(ctx)
+        raise _exit(term, "Error: --json reads answers as plain lines; drop --interactive.", ExitCode.USAGE)
+    _exam(ctx, count, minutes, topic, seed, pass_mark, as_json, interactive)
+
+
+def _exam_history(ctx, as_json: bool) -> None:
+    from lambda_prep import library
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        rows = library.exam_history(store)
+    finally:
+        store.close()
+    _emit(term, rows, as_json, view.show_history)
+
+
+def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive) -> None:
+    import sys
+
+    from lambda_prep import library
+    from lambda_prep.errors import Interrupted
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.terminal import Terminal
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx, False if as_json else interactive)
+    # With --json, stdout carries only the result: the questions are asked on stderr.
+    ask_term = Terminal(stdout=sys.stderr, interactive=False, no_color=term.no_color) if as_json else term
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic_args, banks)
+        ui = view.InteractiveExamUI(ask_term) if ask_term.interactive else view.PlainExamUI(ask_term)
+        runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
+                                      pass_mark=pass_mark, seed=seed, clock=utcnow)
+        if not runner.slots:
+            where = f" in {', '.join(topic_names)}" if topic_names else ""
+            raise _exit(term, f"Error: no choice questions{where} to build an exam from.")
+        view.show_intro(ask_term, runner, count)
+        try:
+            result = runner.run()
+        except KeyboardInterrupt:
+            saved = len(runner.slots) - len(runner.unanswered())
+            raise Interrupted(f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
+                              f"the exam is recorded as incomplete.") from None
+    _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
+
+
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
 
 app.add_typer(_simulate_app, name="simulate")
+
+from lambda_prep import cli_find as _find  # noqa: E402  (light: typer only)
+
+app.command("show")(_find.show)
+app.command("search")(_find.search)
+app.command("flag")(_find.flag)
+app.command("mistakes")(_find.mistakes)
+
+from lambda_prep import cli_portability as _portability  # noqa: E402  (light: typer only)
+
+app.command("export")(_portability.export)
+app.command("new-bank")(_portability.new_bank)
+app.add_typer(_portability.progress_app, name="progress")
 
 
 def main() -> None:

@@ -263,7 +263,7 @@ def test_the_backup_is_complete_verified_and_made_before_migrating(tmp_path):
     path = tmp_path / "progress.db"
     _v1_database(path)
     with Store(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == store_module.SCHEMA_VERSION
     backup = path.with_name("progress.db.schema-1.bak")
     db = sqlite3.connect(backup)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -311,7 +311,7 @@ def test_a_kill_during_the_backup_leaves_no_backup_and_no_migration(tmp_path):
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1  # not migrated
     Store(path).close()  # the next run backs up properly, then migrates
     assert sqlite3.connect(backup).execute("SELECT count(*) FROM reviews").fetchone()[0] == 50
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == store_module.SCHEMA_VERSION
     assert not list(tmp_path.glob("*.tmp-*"))  # the dead process's copy was cleaned up
 
 

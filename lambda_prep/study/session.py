@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol, Sequence
 
 from lambda_prep.bank.model import Question
@@ -109,6 +109,9 @@ class Outcome:
     rating: Rating
     card: CardState
     answer_text: str
+    reviewed_at: dt.datetime | None = None  # the interval shown is card.due - reviewed_at, as previewed
+    duration_s: float | None = None
+    repeat: bool = False  # asked again at the end of the session: its explanation was shown already
 
 
 class QuizUI(Protocol):
@@ -147,6 +150,7 @@ class Quiz:
         claims a slot in the store just before it is shown, so quizzes running at once share the limit."""
         self.store, self.scheduler, self.ui, self.rng, self.clock = store, scheduler, ui, rng, clock
         self.new_limit = new_limit
+        self._stop: BaseException | None = None  # Ctrl-C or Ctrl-D that came right after an answer
 
     def run(self, questions: Sequence[Question], summary: Summary | None = None) -> Summary:
         """Ask each question; save each answer before the next. Failed questions come back once
@@ -168,14 +172,13 @@ class Quiz:
                     total -= 1
                     continue
                 position += 1
-                stop = None
-                try:
-                    outcome = self.ask(question, position, total)
-                except AnsweredThenStopped as partial:
-                    outcome, stop = self.save(question, partial.answer), partial.stop
+                outcome = self.ask(question, position, total)
+                if question.id in retried:
+                    outcome = replace(outcome, repeat=True)
                 summary.outcomes.append(outcome)
                 self.ui.show_outcome(outcome, self.clock())
-                if stop is not None:
+                if self._stop is not None:  # the learner stopped right after answering: saved, shown, now stop
+                    stop, self._stop = self._stop, None
                     raise stop
                 if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
                     retried.add(question.id)
@@ -199,48 +202,62 @@ class Quiz:
             answer = self.ui.ask_recall(question, position, total,
                                         lambda: self.scheduler.preview(self.store.card(question.id), question.id,
                                                                        question.topic, self.clock()))
-        else:
-            choices = list(question.choices)
-            if question.type != "true-false":
-                self.rng.shuffle(choices)
-            answer = self.ui.ask_choice(question, choices, position, total)
-        return self.save(question, answer)
-
-    def save(self, question: Question, answer: ChoiceAnswer | RecallAnswer) -> Outcome:
-        """Grade, schedule and commit one answer."""
-        if isinstance(answer, RecallAnswer):
-            rating, correct = answer.rating, answer.rating != Rating.AGAIN
             text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
-            duration = answer.duration_s
-        else:
-            correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
-            rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
-                                           words=words_in(question, question.choices), hinted=answer.hinted,
-                                           unsure=answer.unsure, changed=answer.changed,
-                                           dont_know=answer.dont_know))
-            text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
-            duration = answer.duration_s
-        when = self.clock()
-        duration_ms = None if duration is None else int(round(duration * 1000))
-        card = self.store.record(
-            Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
-            lambda before: self.scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
-        return Outcome(question, correct, rating, card, text)
+            return save(self.store, self.scheduler, question, answer.rating, answer.rating != Rating.AGAIN, text,
+                        answer.duration_s, self.clock())
+        choices = list(question.choices)
+        if question.type != "true-false":
+            self.rng.shuffle(choices)
+        try:
+            answer = self.ui.ask_choice(question, choices, position, total)
+        except AnsweredThenStopped as partial:  # save the picked answer, then stop (see run)
+            answer, self._stop = partial.answer, partial.stop
+        return record_choice(self.store, self.scheduler, question, choices, answer, self.clock())
+
+
+def record_choice(store: Store, scheduler: Scheduler, question: Question, choices: Sequence[str],
+                  answer: ChoiceAnswer, when: dt.datetime) -> Outcome:
+    """Grade a choice answer by the grading policy, then log it and reschedule its card.
+
+    Shared by the quiz and the exam, so both feed the scheduler the same way.
+    """
+    correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
+    rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
+                                   words=words_in(question, choices), hinted=answer.hinted,
+                                   unsure=answer.unsure, changed=answer.changed, dont_know=answer.dont_know))
+    text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
+    return save(store, scheduler, question, rating, correct, text, answer.duration_s, when)
+
+
+def save(store: Store, scheduler: Scheduler, question: Question, rating: Rating, correct: bool, text: str,
+         duration: float | None, when: dt.datetime) -> Outcome:
+    """Log one answer and reschedule its card, in one committed transaction."""
+    duration_ms = None if duration is None else int(round(duration * 1000))
+    card = store.record(
+        Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
+        lambda before: scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
+    return Outcome(question, correct, rating, card, text, when, duration)
 
 
 def next_due_counts(cards: dict[str, CardState], live_ids: set[str], now: dt.datetime,
                     day_start_hour: int = 4) -> dict[str, object]:
-    """When the next reviews fall: later today, tomorrow, within 7 days, and the very next one."""
+    """When the next reviews fall: due now, learning steps minutes away, later today, tomorrow,
+    within 7 days, and the very next one that is not due yet.
+
+    "Due now" means due at this moment (a review card due today, or a learning step whose time has
+    come). Learning steps a few minutes away are counted apart, so a summary never calls them due.
+    """
     _, end_of_day = day_bounds(now, day_start_hour)
     tomorrow_end = end_of_day + dt.timedelta(days=1)
     week_end = end_of_day + dt.timedelta(days=7)
     live = [c for qid, c in cards.items() if qid in live_ids]
-    due_now = [c for c in live if is_due(c, now, end_of_day)]
-    upcoming = sorted(c.due for c in live if not is_due(c, now, end_of_day))
+    due_now = [c for c in live if (c.due <= now if c.is_learning else c.due < end_of_day)]
+    waiting = sorted(c.due for c in live if not (c.due <= now if c.is_learning else c.due < end_of_day))
     return {
         "due_now": len(due_now),
-        "later_today": sum(1 for d in upcoming if d < end_of_day),
-        "tomorrow": sum(1 for d in upcoming if end_of_day <= d < tomorrow_end),
-        "next_7_days": sum(1 for d in upcoming if d < week_end),
-        "next": upcoming[0] if upcoming else None,
+        "learning_soon": sum(1 for c in live if c.is_learning and now < c.due <= now + dt.timedelta(hours=1)),
+        "later_today": sum(1 for d in waiting if d < end_of_day),
+        "tomorrow": sum(1 for d in waiting if end_of_day <= d < tomorrow_end),
+        "next_7_days": sum(1 for d in waiting if d < week_end),
+        "next": waiting[0] if waiting else None,
     }

@@ -42,6 +42,7 @@ SETTINGS = (
     Setting("new-per-day", "new_per_day", int, 0, 1000, 20, "new questions introduced per day"),
     Setting("day-start-hour", "day_start_hour", int, 0, 23, 4,
             "local hour when a new study day starts (like Anki's 4 AM)"),
+    Setting("exam-pass-mark", "exam_pass_mark", int, 1, 100, 72, "percent of right answers needed to pass an exam"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 BY_KEY = {s.key: s for s in SETTINGS}
@@ -64,9 +65,22 @@ class Settings:
     desired_retention: float = DESIRED_RETENTION.default
     new_per_day: int = BY_NAME["new-per-day"].default
     day_start_hour: int = BY_NAME["day-start-hour"].default
+    exam_pass_mark: int = BY_NAME["exam-pass-mark"].default
 
     def value(self, setting: Setting):
         return getattr(self, setting.key)
+
+
+def valid_stored(key: str, value: str) -> bool:
+    """Whether a stored value (by its store key) is one this release accepts (e.g. from an import)."""
+    setting = BY_KEY.get(key)
+    if setting is None:
+        return False
+    try:
+        setting.parse(value)
+    except UsageError:
+        return False
+    return True
 
 
 def from_stored(stored: dict[str, str]) -> Settings:

@@ -252,6 +252,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour, topic_names),
                                        now)
+            _plan_line(term, library.plan_status(store, banks))
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
@@ -279,6 +280,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
                       f"another quiz reached today's limit of {config.new_per_day} new questions meanwhile.")
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
+        _plan_line(term, library.plan_status(store, banks))
 
 
 @app.command()
@@ -307,7 +309,10 @@ def stats(
         config = library.settings(store)
         report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
                                      heatmap_weeks=round(months * 4.35))
+        report["plan"] = library.plan_status(store, banks)
     _emit(term, report, as_json, view.show)
+    if not as_json:
+        _plan_line(term, report["plan"])
 
 
 @app.command("topics")
@@ -326,10 +331,14 @@ def list_topics(
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
+    from lambda_prep import library
+
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
         rows = stats_model.topic_overview(store, banks.questions, utcnow())
+        status = None if as_json else library.plan_status(store, banks)
     _emit(term, rows, as_json, view.show_topics)
+    _plan_line(term, status)
 
 
 @app.command()
@@ -393,6 +402,9 @@ def config(
         else:
             for key, val, meaning in library.setting_rows(store):
                 term.echo(f"{key:<18} {val:<6} {meaning}")
+            extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
+            for key, val in extra.items():
+                term.echo(f"{key:<18} {val}")
             term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
@@ -594,6 +606,109 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
             raise Interrupted(f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
                               f"the exam is recorded as incomplete.") from None
     _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
+
+
+# --- interview plan ---------------------------------------------------------------------------
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    interview: Optional[str] = typer.Option(None, "--interview", "-i", metavar="YYYY-MM-DD",
+                                            help="The interview (or exam) day; sets the plan."),
+    minutes_per_day: Optional[int] = typer.Option(None, "--minutes-per-day", "-m",
+                                                  help="Minutes you can study a day, 1-1440 (default: 30, "
+                                                       "or the plan's)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="With --interview: only these topics (repeatable; "
+                                                   "default: all)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
+) -> None:
+    """Plan backwards from your interview day: no review after it, enough new questions a day to
+    see everything in time, and the retention that gives the most recall on the day.
+
+    Shows the days left, new questions and minutes per day until the day, the expected share of
+    each topic recalled on the day (and today), and whether you are on track. The plan ends by
+    itself after the day.
+
+    \b
+    Examples:
+      lambda-prep plan --interview 2027-01-15 --minutes-per-day 45
+      lambda-prep plan -i 2027-01-15 -t cold-starts -t concurrency
+      lambda-prep plan                        show the plan
+      lambda-prep plan --minutes-per-day 60   change the minutes
+      lambda-prep plan --clear
+    """
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    if clear and (interview is not None or minutes_per_day is not None or topic):
+        raise _exit(term, "Error: --clear takes no other option (it removes the plan).", ExitCode.USAGE)
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic, banks)
+        if clear:
+            was_set = library.clear_plan(store)
+            _emit(term, {"plan": None, "cleared": was_set}, as_json, lambda t, d: t.echo(
+                "Plan removed: normal scheduling resumes." if was_set else "No plan was set."))
+            return
+        now = utcnow()
+        try:
+            library.update_plan(store, interview=interview, minutes=minutes_per_day, topic_names=topic_names,
+                                now=now)
+        except library.UsageError as exc:
+            raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+        report = library.plan_report(store, banks, now)
+    if report is not None and report.get("ended"):
+        _emit(term, report, as_json, view.show_status)
+        return
+    _emit(term, report, as_json, view.show)
+
+
+@app.command()
+def optimize(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON, for scripts."),
+    reset: bool = typer.Option(False, "--reset", help="Forget fitted weights; go back to FSRS-6's defaults."),
+) -> None:
+    """Fit the memory model (the 21 FSRS-6 weights) to your own reviews, offline, as Anki does.
+
+    The newest 20% of your reviews are held back: the fitted weights are kept only if they predict
+    them better (log loss) than the weights in use. Needs 400 reviews that come a day or more after
+    the previous answer to the same question, and the optional fsrs-rs-python
+    (pip install "lambda-prep\\[optimize]").
+
+    \b
+    Examples:
+      lambda-prep optimize
+      lambda-prep optimize --json
+      lambda-prep optimize --reset
+    """
+    from lambda_prep import library
+    from lambda_prep.study.optimize import OptimizerMissing
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        data = library.optimize(store, reset=reset)
+    except OptimizerMissing as exc:
+        raise _exit(term, f"Error: {exc}") from None
+    finally:
+        store.close()
+    if reset and not as_json:
+        term.echo("Back to FSRS-6's default weights.")
+        return
+    _emit(term, data, as_json, view.show_optimize)
+
+
+def _plan_line(term, status) -> None:
+    """The plan's one-line status (days left, on track or behind) while a plan is set."""
+    from lambda_prep.views import plan as plan_view
+
+    plan_view.show_status(term, status)
 
 
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)

@@ -741,6 +741,12 @@ class Store:
                             "NAME VALUE (lambda-prep config --help lists the settings and their ranges).")
             raise error from None
 
+    def delete_settings(self, keys: Iterable[str]) -> None:
+        try:
+            self.db.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in keys])
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
+
     def set_setting(self, key: str, value: str) -> None:
         try:
             self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))

@@ -27,19 +27,20 @@ ADDED = {
         "int-sfn-distributed-map", "int-sfn-map-40-tf", "int-sfn-retry-defaults",
         "int-sfn-retry-catch-multi", "int-sfn-lambda-service-errors",
         "int-orchestration-choreography", "int-sfn-express-sync-api",
-        "int-sfn-standard-exactly-once-tf", "int-eventbridge-choreography-tf"]),
+        "int-sfn-standard-exactly-once-tf", "int-eventbridge-choreography-tf",
+        "int-sfn-heartbeat-timeout-tf", "int-distributed-map-recall"]),
     "fundamentals": (12, [
         "fun-handler-model-recall", "fun-context-remaining-time", "fun-context-multi",
         "fun-init-every-invocation-tf", "fun-reuse-connections", "fun-tmp-state-tf",
         "fun-graceful-shutdown", "fun-sdk-calls-recall", "fun-sdk-standard-attempts",
         "fun-sdk-timeout-shorter", "fun-credentials-env-tf", "fun-sdk-backoff-jitter-tf",
-        "fun-sdk-design-recall", "fun-shutdown-recall"]),
+        "fun-sdk-design-recall", "fun-shutdown-recall", "fun-context-which-alias"]),
     "networking-storage": (12, [
         "net-large-s3-object-recall", "net-byte-range", "net-presigned-upload",
         "net-presigned-expiry-tf", "net-tmp-efs-s3-recall", "net-payload-workarounds-multi",
         "net-gateway-vs-interface", "net-nat-for-s3-tf", "net-security-groups-recall",
         "net-ipv6-dual-stack", "net-ipv6-default-tf", "net-egress-design-recall",
-        "net-sg-source-tf"]),
+        "net-sg-source-tf", "net-vpc-invoke-lambda-endpoint"]),
     "security": (16, [
         "sec-permissions-depth-recall", "sec-passrole-denied", "sec-sqs-trigger-permissions",
         "sec-resource-policy-sources-multi", "sec-cross-account-invoke-tf", "sec-cross-account-sqs",
@@ -47,7 +48,8 @@ ADDED = {
         "sec-rotation-recall", "sec-extension-cache-recall", "sec-extension-stale",
         "sec-extension-iam-tf", "sec-supply-chain-recall", "sec-runtime-rollback",
         "sec-runtime-modes-multi", "sec-layer-cross-account", "sec-container-patching-tf",
-        "sec-inspector-lambda-tf"]),
+        "sec-inspector-lambda-tf", "sec-code-signing-images-tf",
+        "sec-layer-permission-version-tf", "sec-cross-account-design-recall"]),
 }
 ITEMS = {"S46": "integrations-patterns", "S47": "fundamentals", "S48": "networking-storage",
          "S49": "fundamentals", "S50": "security", "S51": "security", "S52": "security",

@@ -67,6 +67,25 @@ def _complete_topic(incomplete: str):
     return topics.complete(incomplete)
 
 
+def _bank_path(value) -> Path:
+    """A bank file or folder given on the command line (exit 2 when it is not one).
+
+    Looked at before anything is read: an empty path (an unset variable; it would mean the current
+    folder), a FIFO, a device, a symlink loop or a name too long is refused as what it is.
+    """
+    if isinstance(value, Path):
+        return value
+    if value == "":
+        raise typer.BadParameter("an empty path; give a bank file or a folder of banks")
+    from lambda_prep.bank.files import kind, printable
+
+    what, words = kind(value)
+    if what == "other":
+        raise typer.BadParameter(f"{printable(value)!r} does not exist." if words == "no such file or folder"
+                                 else f"{printable(value)!r}: {words}")
+    return Path(value)
+
+
 def _open_store(term):
     from lambda_prep import library
     from lambda_prep.study.store import StoreError
@@ -134,7 +153,8 @@ def quiz(
     new: bool = typer.Option(False, "--new", help="Only questions you have not seen (still within the daily limit)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", parser=_bank_path,
+                                              help="Also load this bank file or folder (repeatable)."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
                                                help="Arrow-key prompts, or plain numbered prompts reading stdin "
                                                     "[default: interactive when stdin and stdout are terminals]"),
@@ -348,7 +368,7 @@ def config(
 def validate(
     ctx: typer.Context,
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
-                                                 show_default=False),
+                                                 show_default=False, parser=_bank_path),
 ) -> None:
     """Check the built-in banks, your own banks and any files or folders given.
 

@@ -22,10 +22,17 @@ def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True
 
     sources = [paths.builtin_banks_dir()]
     user_dir = paths.user_banks_dir()
-    if include_user and user_dir.is_dir():
+    if include_user and _is_folder(user_dir):
         sources.append(user_dir)
     sources.extend(extra or [])
     return load_banks(sources, cache=paths.cache_dir(), display_root=Path.cwd())
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # e.g. a name too long: the banks folder is then simply absent
+        return False
 
 
 def open_store():

@@ -387,10 +387,14 @@ def validate(
     for problem in report.problems:
         term.echo(str(problem))
     summary = (f"{len(report.questions)} questions in {len(report.files)} files"
-               f"{'' if not report.problems else f'; {len(report.problems)} problems'}")
+               f"{'' if not report.problems else f'; {len(report.problems)} problem{_s(len(report.problems))}'}")
     if report.problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 @app.command()

@@ -48,6 +48,12 @@ def _pos(event) -> Pos:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
+# The implicit rules (booleans, numbers, dates, null, merge) by first character; PyYAML's safe
+# resolver has no wildcard or path resolvers, which _plain_tag relies on.
+_IMPLICIT = {first: tuple(rules) for first, rules in _Base.yaml_implicit_resolvers.items() if first is not None}
+assert None not in _Base.yaml_implicit_resolvers and not _Base.yaml_path_resolvers
+
+
 class PositionLoader(_Base):
     """libyaml's safe parser, with a bounded builder of positioned values on top.
 
@@ -62,6 +68,7 @@ class PositionLoader(_Base):
         self._anchors: dict[str, tuple[object, int, int]] = {}  # name -> (value, size, line)
         self._nodes = 0
         self._aliased = 0
+        self._tags: dict[str, str] = {}
 
     def build(self) -> object:
         """The single document's data (None for an empty file)."""
@@ -82,24 +89,25 @@ class PositionLoader(_Base):
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise LoadError(*_pos(event), f"more than {MAX_NODES:,} values in one bank; split it into several files")
-        if isinstance(event, ScalarEvent):
+        kind = type(event)
+        if kind is ScalarEvent:
             value = self._scalar(event, key)
             size = 1
-        elif isinstance(event, AliasEvent):
+        elif kind is AliasEvent:
             return self._alias(event)
         else:
             if depth > MAX_DEPTH:
                 raise LoadError(*_pos(event), f"nested more than {MAX_DEPTH} levels deep")
-            if event.tag not in (None, "!", _SEQ if isinstance(event, SequenceStartEvent) else _MAP):
+            if event.tag not in (None, "!", _SEQ if kind is SequenceStartEvent else _MAP):
                 raise _tag_error(event)
             if event.anchor is not None:
                 self._claim(event)
-            if isinstance(event, SequenceStartEvent):
+            if kind is SequenceStartEvent:
                 value, size = self._sequence(event, depth, limit)
             else:
                 value, size = self._mapping(event, depth, limit)
         if event.anchor is not None:
-            if isinstance(event, ScalarEvent):
+            if kind is ScalarEvent:
                 self._claim(event)
             self._anchors[event.anchor] = (value, size, event.start_mark.line + 1)
         return value, size
@@ -110,7 +118,7 @@ class PositionLoader(_Base):
             raise LoadError(*_pos(event), f"a text of {len(text):,} characters; at most {MAX_TEXT:,} are allowed")
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolve(yaml.ScalarNode, text, event.implicit)
+            tag = self._plain_tag(text) if event.implicit[0] else _STR
         if tag == _STR or tag == _MERGE or tag == _TAG + "value":  # `<<` or `=` where a value goes: text
             return text
         kind = _SCALAR_KINDS.get(tag[len(_TAG):]) if tag.startswith(_TAG) else None
@@ -156,15 +164,16 @@ class PositionLoader(_Base):
     def _sequence(self, start, depth: int, limit: int) -> tuple[LocList, int]:
         out, positions, size = LocList(), [], 1
         get = self.get_event
-        while not self.check_event(SequenceEndEvent):
+        while True:
             event = get()
+            if type(event) is SequenceEndEvent:
+                break
             if len(out) >= limit:
                 raise LoadError(*_pos(event), f"a list of more than {limit:,} items")
             value, count = self._value(event, depth + 1, MAX_ITEMS)
             out.append(value)
             positions.append(_pos(event))
             size += count
-        get()
         out.pos, out.item_pos = _pos(start), positions
         return out, size
 
@@ -174,19 +183,21 @@ class PositionLoader(_Base):
         merges: list[LocDict] = []
         pairs = 0
         get = self.get_event
-        while not self.check_event(MappingEndEvent):
+        while True:
             key_event = get()
+            if type(key_event) is MappingEndEvent:
+                break
             pairs += 1
             if pairs > limit:
                 raise LoadError(*_pos(key_event), f"a mapping of more than {limit:,} keys")
-            if not isinstance(key_event, (ScalarEvent, AliasEvent)):
+            if type(key_event) is not ScalarEvent and type(key_event) is not AliasEvent:
                 raise LoadError(*_pos(key_event), "a mapping key must be plain text")
             key, count = self._value(key_event, depth + 1, MAX_ITEMS)
             size += count
             if isinstance(key, (LocDict, LocList)):  # an alias to a list or mapping
                 raise LoadError(*_pos(key_event), "a mapping key must be plain text")
             value_event = get()
-            is_merge = key == "<<" and isinstance(key_event, ScalarEvent) and self._is_merge_key(key_event)
+            is_merge = key == "<<" and type(key_event) is ScalarEvent and self._is_merge_key(key_event)
             child_limit = MAX_QUESTIONS if depth == 1 and key == "questions" else MAX_ITEMS
             value, count = self._value(value_event, depth + 1, child_limit, key)
             size += count
@@ -198,7 +209,6 @@ class PositionLoader(_Base):
             out[key] = value
             out.key_pos[key] = _pos(key_event)
             out.value_pos[key] = _pos(value_event)
-        get()
         # YAML merge keys: the mapping's own keys win, then earlier merged mappings over later ones.
         for source in merges:
             for key, value in source.items():
@@ -211,8 +221,18 @@ class PositionLoader(_Base):
     def _is_merge_key(self, event) -> bool:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self._plain_tag(event.value) if event.implicit[0] else _STR
         return tag == _MERGE
+
+    def _plain_tag(self, text: str) -> str:
+        """The tag YAML's implicit rules give a plain (unquoted) scalar: PyYAML's Resolver.resolve,
+        without its generality, and remembered for short texts (keys repeat in every question)."""
+        tag = self._tags.get(text)
+        if tag is None:
+            tag = next((tag for tag, pattern in _IMPLICIT.get(text[:1], ()) if pattern.match(text)), _STR)
+            if len(text) <= 64 and len(self._tags) < 10_000:
+                self._tags[text] = tag
+        return tag
 
 
 def _merge_sources(value: object, event) -> list[LocDict]:
@@ -258,13 +278,20 @@ def load(text: str | bytes) -> tuple[object, dict[Pos, str]]:
     except LoadError:
         raise
     except yaml.reader.ReaderError as exc:  # a control character or invalid UTF-8, at an offset
-        line, col = _offset_to_pos(data, exc.position, _BYTE_OFFSETS)
+        offset = exc.position
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         if "control" in exc.reason or "special" in exc.reason:
             message = f"unacceptable character #x{char:04x}: {exc.reason}"
         else:
-            byte = f"byte #x{char:02x}: " if 0 <= char < 256 else ""
+            if _BYTE_OFFSETS and "trailing" in exc.reason:
+                # libyaml points at the byte after the one that started the broken character.
+                start = offset
+                while start > max(0, offset - 3) and not 0xC0 <= data[start] <= 0xFF:
+                    start -= 1
+                offset = start if 0xC0 <= data[start] <= 0xFF else offset
+            byte = f"byte #x{data[offset]:02x}; " if _BYTE_OFFSETS and 0 <= offset < len(data) else ""
             message = f"invalid UTF-8 ({byte}{exc.reason}); save the file as UTF-8 text"
+        line, col = _offset_to_pos(data, offset, _BYTE_OFFSETS)
         raise LoadError(line, col, preview(message, 200, quote=False)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

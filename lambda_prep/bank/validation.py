@@ -432,7 +432,8 @@ def _display(path: Path, root: Path | None) -> Path:
     """A path as an author would want it shown: relative to `root` when under it."""
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve())
+            # The folder resolved, not the file: a symlinked bank keeps its own name.
+            return (path.parent.resolve() / path.name).relative_to(root.resolve())
         except (ValueError, OSError, RuntimeError):  # not under root; a symlink loop; a name too long
             pass
     return path

@@ -129,6 +129,8 @@ class PositionLoader(_Base):
             value = self.yaml_constructors[tag](self, node)
         except Exception as exc:  # PyYAML raises ValueError, KeyError, AttributeError, IndexError...
             reason = str(exc).split(";")[0] if isinstance(exc, ValueError) else ""
+            if reason.startswith(("invalid literal", "could not convert")):  # Python's words for "not a number"
+                reason = ""
             if kind == "integer" and sum(ch.isdigit() for ch in text) > 4300:
                 reason = "more than 4,300 digits"  # Python's limit on reading integers
             where = f"{preview(key, 40, quote=False)}: " if isinstance(key, str) else ""

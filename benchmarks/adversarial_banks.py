@@ -57,11 +57,15 @@ TOKENS = [
 def mutate(rng: random.Random, data: bytes) -> bytes:
     for _ in range(rng.randint(1, 4)):
         at = rng.randrange(len(data) + 1)
-        kind = rng.choice(["flip", "insert", "insert", "delete", "truncate", "repeat"])
+        kind = rng.choice(["flip", "insert", "insert", "value", "value", "delete", "truncate", "repeat"])
         if kind == "flip" and data:
             at = min(at, len(data) - 1)
             data = data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1:]
         elif kind == "insert":
+            data = data[:at] + rng.choice(SNIPPETS) + data[at:]
+        elif kind == "value":  # right before a value, where tags and odd scalars bite
+            found = data.find(b": ", at)
+            at = found + 2 if found >= 0 else at
             data = data[:at] + rng.choice(SNIPPETS) + data[at:]
         elif kind == "delete":
             data = data[:at] + data[at + rng.randint(1, 400):]

@@ -20,8 +20,7 @@ a short preview of any value.
 from __future__ import annotations
 
 import yaml
-from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
-                         SequenceStartEvent, StreamEndEvent)
+from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent
 
 from lambda_prep.bank.nodes import (MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_ITEMS, MAX_NODES, MAX_QUESTIONS,
                                     MAX_TEXT, LoadError, LocDict, LocList, Pos, preview)
@@ -30,7 +29,6 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # libyaml reports reader errors (control characters, invalid UTF-8) at a byte offset of the UTF-8
 # text; the pure-Python reader at a character offset.
 _BYTE_OFFSETS = _Base is not yaml.SafeLoader
-
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _MERGE = _TAG + "str", _TAG + "merge"
@@ -48,10 +46,10 @@ def _pos(event) -> Pos:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-# The implicit rules (booleans, numbers, dates, null, merge) by first character; PyYAML's safe
-# resolver has no wildcard or path resolvers, which _plain_tag relies on.
+# The implicit rules (booleans, numbers, dates, null, merge) by first character. The shortcut in
+# _plain_tag holds while PyYAML's safe resolver has no wildcard or path resolvers (true since 3.x).
 _IMPLICIT = {first: tuple(rules) for first, rules in _Base.yaml_implicit_resolvers.items() if first is not None}
-assert None not in _Base.yaml_implicit_resolvers and not _Base.yaml_path_resolvers
+_SHORTCUT = None not in _Base.yaml_implicit_resolvers and not _Base.yaml_path_resolvers
 
 
 class PositionLoader(_Base):
@@ -229,6 +227,8 @@ class PositionLoader(_Base):
     def _plain_tag(self, text: str) -> str:
         """The tag YAML's implicit rules give a plain (unquoted) scalar: PyYAML's Resolver.resolve,
         without its generality, and remembered for short texts (keys repeat in every question)."""
+        if not _SHORTCUT:
+            return self.resolve(yaml.ScalarNode, text, (True, False))
         tag = self._tags.get(text)
         if tag is None:
             tag = next((tag for tag, pattern in _IMPLICIT.get(text[:1], ()) if pattern.match(text)), _STR)

@@ -279,7 +279,7 @@ def check_file(path: Path, text: bytes, today: dt.date | None = None) -> tuple[l
     seen: dict[str, int] = {}
     for index, (item, pos) in enumerate(zip(questions_node, questions_node.item_pos)):
         qid = item.get("id") if isinstance(item, LocDict) else None
-        where = f"questions[{index + 1}] ({preview(qid, 40, quote=False) if isinstance(qid, str) else '?'})"
+        where = f"questions[{index + 1}] ({preview(qid, 80, quote=False) if isinstance(qid, str) else '?'})"
         if not isinstance(item, LocDict):
             c.add(pos, f"{where}: a question is a mapping of fields, not a {_kind(item)}")
             continue

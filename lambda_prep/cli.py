@@ -86,6 +86,9 @@ def _bank_path(value) -> Path:
     return Path(value)
 
 
+_bank_path.__name__ = "path"  # --help shows the type as <path>, as for the plain Path it replaces
+
+
 def _open_store(term):
     from lambda_prep import library
     from lambda_prep.study.store import StoreError
@@ -372,7 +375,8 @@ def validate(
 ) -> None:
     """Check the built-in banks, your own banks and any files or folders given.
 
-    Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
+    Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise
+    (2 for a path that is empty or not a file or folder, such as a FIFO or a device).
     Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
 
     \b

@@ -115,6 +115,9 @@ def report_cases() -> list[tuple[str, bytes]]:
     cases.append(("values-500k", ("questions:\n" + ("  - [" + ",".join(["ab"] * 60) + "]\n") * 9000).encode()))
     question = ("  - {{id: q{i}, topic: t, type: single, prompt: p, choices: [a, b], answer: c, explanation: e,"
                 " sources: [https://docs.aws.amazon.com/x], last_verified: 2026-11-01, difficulty: 4}}\n")
+    tags = "[" + ",".join(f"t{j}" for j in range(999)) + "]"  # unique items: duplicate checks stay linear
+    cases.append(("lists-490x999", ("questions:\n" + "".join(f"  - {{id: q{i}, tags: {tags}}}\n"
+                                                             for i in range(490))).encode()))
     cases.append(("problems-10k", ("questions:\n" + "".join(question.format(i=i) for i in range(10_000))).encode()))
     return cases
 

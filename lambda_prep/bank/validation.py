@@ -80,17 +80,19 @@ class _Checker:
             self.add(pos, f"{what} must be a list (e.g. [a, b] or one '- item' per line), not {shape}")
             return None
         items: list[str] = []
+        seen: set[str] = set()  # a list's membership test would make 1,000 items cost a million steps
         ok = True
         positions = getattr(value, "item_pos", [pos] * len(value))
         for index, (item, item_pos) in enumerate(zip(value, positions)):
             checked = self.text(item, item_pos, f"{what}[{index + 1}]")
             if checked is None:
                 ok = False
-            elif unique and checked in items:
+            elif unique and checked in seen:
                 self.add(item_pos, f"{what}[{index + 1}] {preview(checked)} appears twice")
                 ok = False
             else:
                 items.append(checked)
+                seen.add(checked)
         if not min_items <= len(value) <= max_items:
             span = f"at least {min_items}" if max_items >= 1000 else f"{min_items} to {max_items}"
             self.add(pos, f"{what} needs {span} items, has {len(value)}")

@@ -118,6 +118,13 @@ def report_cases() -> list[tuple[str, bytes]]:
     tags = "[" + ",".join(f"t{j}" for j in range(999)) + "]"  # unique items: duplicate checks stay linear
     cases.append(("lists-490x999", ("questions:\n" + "".join(f"  - {{id: q{i}, tags: {tags}}}\n"
                                                              for i in range(490))).encode()))
+    keys = ", ".join(f"explanatio{i}: x" for i in range(999))  # near-miss field names: "did you mean"
+    cases.append(("near-miss-keys", ("questions:\n" + "".join(f"  - {{{keys}}}\n" for _ in range(240))).encode()))
+    long_choices = ", ".join("abcdefgh " * 40 + str(i) for i in range(8))
+    long_answers = ", ".join("abcdefgh " * 20 + f"{i:05d}" for i in range(1000))
+    cases.append(("near-miss-answers", ("questions:\n" + "".join(
+        f"  - {{id: q{n}, type: multi, choices: [{long_choices}], answer: [{long_answers}]}}\n"
+        for n in range(30))).encode()))
     cases.append(("problems-10k", ("questions:\n" + "".join(question.format(i=i) for i in range(10_000))).encode()))
     return cases
 

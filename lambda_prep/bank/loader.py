@@ -272,7 +272,7 @@ def load(text: str | bytes) -> tuple[object, dict[Pos, str]]:
     """
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if len(data) > MAX_FILE_BYTES:
-        raise LoadError(1, 1, f"the file is {len(data) / 1e6:.1f} MB; a bank may be at most "
+        raise LoadError(1, 1, f"the file is {len(data) / 1024 / 1024:.1f} MB; a bank may be at most "
                               f"{MAX_FILE_BYTES // 1024 // 1024} MB (split it into several files)")
     loader = PositionLoader(data)
     try:

@@ -53,6 +53,11 @@ class _Checker:
     def add(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(self.path, pos[0], pos[1], message))
 
+    def hinting(self) -> bool:
+        """Whether a "did you mean" is still worth its cost: only for problems that will be shown
+        (a file of thousands of near-misses took minutes of string matching)."""
+        return len(self.problems) < MAX_PROBLEMS
+
     def describe_non_text(self, value: object, pos: Pos) -> str:
         raw = self.raw.get(pos)
         if isinstance(value, bool) and raw is not None and raw.lower() in YAML_11_BOOLEANS:
@@ -112,7 +117,7 @@ def _check_question(item: LocDict, where: str, c: _Checker, today: dt.date) -> Q
 
     for key in item:
         if key not in ALL_FIELDS:
-            hint = difflib.get_close_matches(str(key)[:100], sorted(ALL_FIELDS), n=1)
+            hint = difflib.get_close_matches(str(key)[:100], sorted(ALL_FIELDS), n=1) if c.hinting() else []
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             c.add(kp[key], f"{where}: unknown field {preview(key)}{suggestion}")
 
@@ -212,7 +217,7 @@ def _check_choices(item: LocDict, qtype: str, where: str, c: _Checker, values: d
             return
         text = c.text(answer, pos, f"{where}: answer")
         if text is not None and choices is not None and text not in choices:
-            c.add(pos, f"{where}: answer {preview(text)} is not one of the choices{_closest(text, choices)}")
+            c.add(pos, f"{where}: answer {preview(text)} is not one of the choices{_closest(text, choices, c)}")
         values["answer"] = (text,)
         return
     if not isinstance(answer, list):
@@ -221,12 +226,12 @@ def _check_choices(item: LocDict, qtype: str, where: str, c: _Checker, values: d
     answers = c.text_list(answer, pos, f"{where}: answer", min_items=1)
     for index, text in enumerate(answers or ()):
         if choices is not None and text not in choices:
-            c.add(answer.item_pos[index], f"{where}: answer {preview(text)} is not one of the choices{_closest(text, choices)}")
+            c.add(answer.item_pos[index], f"{where}: answer {preview(text)} is not one of the choices{_closest(text, choices, c)}")
     values["answer"] = answers
 
 
-def _closest(text: str, choices: tuple[str, ...]) -> str:
-    if len(text) > 200:  # similarity of long texts costs quadratic time, and helps nobody
+def _closest(text: str, choices: tuple[str, ...], c: _Checker) -> str:
+    if len(text) > 200 or not c.hinting():  # similarity of long texts costs quadratic time
         return ""
     hint = difflib.get_close_matches(text, [choice for choice in choices if len(choice) <= 400], n=1, cutoff=0.6)
     return f" (did you mean {preview(hint[0])}?)" if hint else ""

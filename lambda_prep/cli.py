@@ -7,6 +7,7 @@ that needs it, because shell completion runs this program on every TAB.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -61,6 +62,13 @@ def _terminal(ctx: typer.Context, interactive: Optional[bool] = None):
 def _exit(term, message: str, code: ExitCode = ExitCode.ERROR) -> typer.Exit:
     term.error(message)
     return typer.Exit(int(code))
+
+
+class QuestionType(str, Enum):
+    single = "single"
+    multi = "multi"
+    true_false = "true-false"
+    recall = "recall"
 
 
 def _complete_topic(incomplete: str):
@@ -155,6 +163,11 @@ def quiz(
     count: int = typer.Option(20, "--count", "-n", min=1, max=1000, help="At most this many questions."),
     new: bool = typer.Option(False, "--new", help="Only questions you have not seen (still within the daily limit)."),
     due: bool = typer.Option(False, "--due", help="Only questions due for review."),
+    mistakes: bool = typer.Option(False, "--mistakes", help="Only questions you got wrong before, most recent first."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d",
+                                             help="1 basics, 2 working knowledge, 3 senior; or a range: 2-3 skips the basics."),
+    qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
+    extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", parser=_bank_path,
                                               help="Also load this bank file or folder (repeatable)."),
@@ -175,13 +188,26 @@ def quiz(
       lambda-prep quiz
       lambda-prep quiz --topic cold-starts --topic retries --count 10
       lambda-prep quiz --due
+      lambda-prep quiz --mistakes
+      lambda-prep quiz --topic concurrency --difficulty 2-3 --type recall
       printf '2\\n1\\n' | lambda-prep quiz --count 2 --seed 1
     """
-    if new and due:
+    from lambda_prep import library
+
+    if sum((new, due, mistakes)) > 1:
         term = _terminal(ctx)
-        raise _exit(term, "Error: --new and --due exclude each other; use one (or neither for both).",
+        raise _exit(term, "Error: --new, --due and --mistakes exclude each other; use one (or none for due "
+                          "and new).", ExitCode.USAGE)
+    try:
+        filters = library.Filters(library.parse_difficulty(difficulty),
+                                  tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
+    except library.UsageError as exc:
+        raise _exit(_terminal(ctx), f"Error: {exc}", ExitCode.USAGE) from None
+    if extra_new and (due or mistakes):
+        raise _exit(_terminal(ctx), "Error: --extra-new adds new questions; it does not go with --due or --mistakes.",
                     ExitCode.USAGE)
-    _study(ctx, topic, count, "new" if new else "due" if due else "all", seed, bank, interactive)
+    mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
+    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
 
 
 @app.command()
@@ -204,7 +230,7 @@ def review(
     _study(ctx, topic, count, "due", seed, None, interactive)
 
 
-def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
+def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.study.session import Quiz, Summary
@@ -216,10 +242,13 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
         topic_names = _topics_or_exit(term, topic_args, banks)
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
-            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now)
+            store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now, filters=filters,
+            extra_new=extra_new)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
-                                       library.upcoming(store, banks, now, config.day_start_hour), now)
+                                       library.upcoming(store, banks, now, config.day_start_hour, topic_names),
+                                       now)
+            _plan_line(term, library.plan_status(store, banks))
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
@@ -238,6 +267,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive) -> None:
         view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
+        _plan_line(term, library.plan_status(store, banks))
 
 
 @app.command()
@@ -266,7 +296,10 @@ def stats(
         config = library.settings(store)
         report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
                                      heatmap_weeks=round(months * 4.35))
+        report["plan"] = library.plan_status(store, banks)
     _emit(term, report, as_json, view.show)
+    if not as_json:
+        _plan_line(term, report["plan"])
 
 
 @app.command("topics")
@@ -285,10 +318,14 @@ def list_topics(
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
+    from lambda_prep import library
+
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
         rows = stats_model.topic_overview(store, banks.questions, utcnow())
+        status = None if as_json else library.plan_status(store, banks)
     _emit(term, rows, as_json, view.show_topics)
+    _plan_line(term, status)
 
 
 @app.command()
@@ -329,16 +366,17 @@ def reset(
 @app.command()
 def config(
     ctx: typer.Context,
-    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day or day-start-hour."),
+    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day, day-start-hour or exam-pass-mark."),
     value: Optional[str] = typer.Argument(None, help="The new value; omit to show the current one."),
 ) -> None:
-    """Show or change settings: desired retention, new questions per day, day start hour.
+    """Show or change settings: desired retention, new questions per day, day start hour, exam pass mark.
 
     \b
     Examples:
       lambda-prep config
       lambda-prep config new-per-day 30
       lambda-prep config desired-retention 0.92
+      lambda-prep config exam-pass-mark 75
     """
     from lambda_prep import library, paths
 
@@ -353,10 +391,11 @@ def config(
             term.echo(f"{name} = {stored}")
             return
         current = library.settings(store)
+        extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
     finally:
         store.close()
     values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
-              "day-start-hour": current.day_start_hour}
+              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark}
     if name is not None:
         if name not in values:
             raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)
@@ -364,6 +403,8 @@ def config(
         return
     for key, val in values.items():
         term.echo(f"{key:<18} {val:<6} {library.SETTINGS[key][4]}")
+    for key, val in extra.items():
+        term.echo(f"{key:<18} {val}")
     term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
@@ -373,7 +414,7 @@ def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
                                                  show_default=False, parser=_bank_path),
 ) -> None:
-    """Check the built-in banks, your own banks and any files or folders given.
+    """Check the built-in banks and myths, your own banks and any files or folders given.
 
     Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise
     (2 for a path that is empty or not a file or folder, such as a FIFO or a device).
@@ -387,12 +428,14 @@ def validate(
     from lambda_prep import library
 
     term = _terminal(ctx)
-    report = library.load_all_banks(paths or [])
-    for problem in report.problems:
+    report, myths = library.validate_content(paths or [])
+    problems = report.problems + myths.problems
+    for problem in problems:
         term.echo(str(problem))
-    summary = (f"{len(report.questions)} questions in {len(report.files)} files"
-               f"{'' if not report.problems else f'; {len(report.problems)} problem{_s(len(report.problems))}'}")
-    if report.problems:
+    summary = (f"{len(report.questions)} questions in {len(report.files)} files, "
+               f"{len(myths.myths)} myths in {len(myths.files)} files"
+               f"{'' if not problems else f'; {len(problems)} problem{_s(len(problems))}'}")
+    if problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
 
@@ -464,9 +507,243 @@ def _mastery_line(topic_name: str) -> Optional[str]:
     return None
 
 
+# --- exam -------------------------------------------------------------------------------------
+
+
+@app.command()
+def exam(
+    ctx: typer.Context,
+    count: int = typer.Option(40, "--count", "-n", min=1, max=200, help="Number of questions (1-200)."),
+    minutes: int = typer.Option(80, "--minutes", "-m", min=1, max=600, help="Time allowed (1-600 minutes)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="Only this topic (repeatable; aliases work)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix the questions chosen and their order."),
+    pass_mark: Optional[int] = typer.Option(None, "--pass-mark", min=1, max=100, show_default=False,
+                                            help="Percent needed to pass (1-100); default: the exam-pass-mark "
+                                                 "setting (72 unless changed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (questions go to stderr)."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="The navigator with a countdown, or plain numbered prompts "
+                                                    "reading stdin (default: interactive in a terminal)."),
+    show_history: bool = typer.Option(False, "--history", help="List past exams instead (with --json: as JSON)."),
+) -> None:
+    """A timed exam: choice questions against the clock, no verdicts until
+    you submit.
+
+    40 questions in 80 minutes by default (two minutes each, like the AWS
+    associate exams), spread across topics. In a terminal the countdown
+    stays at the bottom. Keys: arrows and enter answer (space ticks when
+    several are right), f flags for review, left/right move, g goes to a
+    question, r lists unanswered and flagged ones, s submits. Time up
+    submits what is answered.
+
+    The result: score, pass or fail against the pass mark (72% unless set
+    with --pass-mark or lambda-prep config exam-pass-mark N), per-topic
+    scores, time per question, then every wrong or flagged answer with its
+    explanation and source.
+
+    Every answer is saved as you give it and feeds your reviews like a quiz
+    answer; Ctrl-C keeps them and records the exam as incomplete. In plain
+    mode (piped or --no-interactive) type one answer per line: 2, or 1 3
+    for several, Enter to skip, a trailing ? to flag.
+
+    \b
+    Examples:
+      lambda-prep exam
+      lambda-prep exam --count 20 --minutes 40 --topic concurrency --topic retries
+      lambda-prep exam --seed 7 --pass-mark 80
+      printf '2\\n1 3\\n\\n' | lambda-prep exam --count 3 --seed 1 --json
+      lambda-prep exam --history
+    """
+    if show_history:
+        exam_options = ("count", "minutes", "topic", "seed", "pass_mark", "interactive")
+        given = [name for name in exam_options
+                 if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"]
+        if given:
+            term = _terminal(ctx)
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            verb = "does" if len(given) == 1 else "do"
+            raise _exit(term, f"Error: {flags} {verb} not apply to --history (it lists past exams).", ExitCode.USAGE)
+        _exam_history(ctx, as_json)
+        return
+    if as_json and interactive:
+        term = _terminal(ctx)
+        raise _exit(term, "Error: --json reads answers as plain lines; drop --interactive.", ExitCode.USAGE)
+    _exam(ctx, count, minutes, topic, seed, pass_mark, as_json, interactive)
+
+
+def _exam_history(ctx, as_json: bool) -> None:
+    from lambda_prep import library
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        rows = library.exam_history(store)
+    finally:
+        store.close()
+    _emit(term, rows, as_json, view.show_history)
+
+
+def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive) -> None:
+    import sys
+
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.store import StoreError
+    from lambda_prep.terminal import Terminal
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx, False if as_json else interactive)
+    # With --json, stdout carries only the result: the questions are asked on stderr.
+    ask_term = Terminal(stdout=sys.stderr, interactive=False, no_color=term.no_color) if as_json else term
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic_args, banks)
+        ui = view.InteractiveExamUI(ask_term) if ask_term.interactive else view.PlainExamUI(ask_term)
+        try:
+            runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
+                                          pass_mark=pass_mark, seed=seed, clock=utcnow)
+        except StoreError as exc:
+            raise _exit(term, f"Error: {exc}") from None
+        if not runner.slots:
+            where = f" in {', '.join(topic_names)}" if topic_names else ""
+            raise _exit(term, f"Error: no choice questions{where} to build an exam from.")
+        view.show_intro(ask_term, runner, count)
+        try:
+            result = runner.run()
+        except KeyboardInterrupt:
+            saved = len(runner.slots) - len(runner.unanswered())
+            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
+                              f"the exam is recorded as incomplete.",
+                        ExitCode.INTERRUPTED) from None
+        except StoreError as exc:
+            raise _exit(term, f"Error: {exc}") from None
+    _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
+
+
+# --- interview plan ---------------------------------------------------------------------------
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    interview: Optional[str] = typer.Option(None, "--interview", "-i", metavar="YYYY-MM-DD",
+                                            help="The interview (or exam) day; sets the plan."),
+    minutes_per_day: Optional[int] = typer.Option(None, "--minutes-per-day", "-m",
+                                                  help="Minutes you can study a day, 1-1440 (default: 30, "
+                                                       "or the plan's)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="With --interview: only these topics (repeatable; "
+                                                   "default: all)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
+) -> None:
+    """Plan backwards from your interview day: no review after it, enough new questions a day to
+    see everything in time, and the retention that gives the most recall on the day.
+
+    Shows the days left, new questions and minutes per day until the day, the expected share of
+    each topic recalled on the day (and today), and whether you are on track. The plan ends by
+    itself after the day.
+
+    \b
+    Examples:
+      lambda-prep plan --interview 2027-01-15 --minutes-per-day 45
+      lambda-prep plan -i 2027-01-15 -t cold-starts -t concurrency
+      lambda-prep plan                        show the plan
+      lambda-prep plan --minutes-per-day 60   change the minutes
+      lambda-prep plan --clear
+    """
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    if clear and (interview is not None or minutes_per_day is not None or topic):
+        raise _exit(term, "Error: --clear takes no other option (it removes the plan).", ExitCode.USAGE)
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic, banks)
+        if clear:
+            was_set = library.clear_plan(store)
+            _emit(term, {"plan": None, "cleared": was_set}, as_json, lambda t, d: t.echo(
+                "Plan removed: normal scheduling resumes." if was_set else "No plan was set."))
+            return
+        now = utcnow()
+        try:
+            library.update_plan(store, interview=interview, minutes=minutes_per_day, topic_names=topic_names,
+                                now=now)
+        except library.UsageError as exc:
+            raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+        report = library.plan_report(store, banks, now)
+    if report is not None and report.get("ended"):
+        _emit(term, report, as_json, view.show_status)
+        return
+    _emit(term, report, as_json, view.show)
+
+
+@app.command()
+def optimize(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON, for scripts."),
+    reset: bool = typer.Option(False, "--reset", help="Forget fitted weights; go back to FSRS-6's defaults."),
+) -> None:
+    """Fit the memory model (the 21 FSRS-6 weights) to your own reviews, offline, as Anki does.
+
+    The newest 20% of your reviews are held back: the fitted weights are kept only if they predict
+    them better (log loss) than the weights in use. Needs 400 reviews that come a day or more after
+    the previous answer to the same question, and the optional fsrs-rs-python
+    (pip install "lambda-prep\\[optimize]").
+
+    \b
+    Examples:
+      lambda-prep optimize
+      lambda-prep optimize --json
+      lambda-prep optimize --reset
+    """
+    from lambda_prep import library
+    from lambda_prep.study.optimize import OptimizerMissing
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        data = library.optimize(store, reset=reset)
+    except OptimizerMissing as exc:
+        raise _exit(term, f"Error: {exc}") from None
+    finally:
+        store.close()
+    if reset and not as_json:
+        term.echo("Back to FSRS-6's default weights.")
+        return
+    _emit(term, data, as_json, view.show_optimize)
+
+
+def _plan_line(term, status) -> None:
+    """The plan's one-line status (days left, on track or behind) while a plan is set."""
+    from lambda_prep.views import plan as plan_view
+
+    plan_view.show_status(term, status)
+
+
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
 
 app.add_typer(_simulate_app, name="simulate")
+
+from lambda_prep import cli_find as _find  # noqa: E402  (light: typer only)
+
+app.command("show")(_find.show)
+app.command("search")(_find.search)
+app.command("flag")(_find.flag)
+app.command("mistakes")(_find.mistakes)
+
+from lambda_prep import cli_portability as _portability  # noqa: E402  (light: typer only)
+
+app.command("export")(_portability.export)
+app.command("new-bank")(_portability.new_bank)
+app.add_typer(_portability.progress_app, name="progress")
+
+from lambda_prep.cli_mock import mock as _mock  # noqa: E402  (light: typer only)
+
+app.command("mock")(_mock)
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ SETTINGS = {
                           "the recall probability FSRS schedules for (higher = more reviews)"),
     "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
     "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
+    "exam-pass-mark": ("exam_pass_mark", int, 1, 100, "percent of right answers needed to pass an exam"),
 }
 
 
@@ -57,11 +58,13 @@ class Settings:
     desired_retention: float
     new_per_day: int
     day_start_hour: int
+    exam_pass_mark: int = 72
 
 
 def settings(store) -> Settings:
     raw = store.settings()
-    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]))
+    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]),
+                    int(raw["exam_pass_mark"]))
 
 
 def set_setting(store, name: str, value: str) -> str:
@@ -104,24 +107,466 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
 
 
 def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str, seed: int | None,
-                 now: dt.datetime):
-    """The scheduler, the random generator and the plan of questions for a quiz."""
+                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0):
+    """The scheduler, the random generator and the plan of questions for a quiz.
+
+    mode "mistakes" asks questions answered wrong before, most recently failed first, due or not.
+    """
     import random
 
-    from lambda_prep.study import session
+    from dataclasses import replace
+
+    from lambda_prep.study import planning, session
     from lambda_prep.study.scheduler import Scheduler, day_bounds
 
     config = settings(store)
-    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed)
+    # An interview plan in force sets today's retention, new questions and the due-date cap.
+    today = planning.for_quiz(store, banks.questions, now, config.day_start_hour, config.desired_retention)
+    if today is not None:
+        config = replace(config, desired_retention=today.retention, new_per_day=today.new_per_day)
+    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, parameters=planning.weights(store),
+                          cap=today.cap if today else None)
     rng = random.Random(seed)
+    filters = filters or Filters()
+    if mode == "mistakes":
+        chosen = mistake_questions(store, banks, topic_names, filters)
+        return scheduler, rng, session.Plan(chosen[:count], len(chosen), 0, 0), config
     start_of_day, _ = day_bounds(now, config.day_start_hour)
-    new_allowed = config.new_per_day - store.new_since(start_of_day)
-    plan = session.plan(banks.questions, store.cards(), now=now, rng=rng, topics=topic_names, count=count,
-                        mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour)
+    new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
+    cards = store.cards()
+    if today is not None:  # cards scheduled before the plan was set come before the day too
+        cards = {qid: replace(c, due=today.cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
+    plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng, topics=topic_names,
+                        count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
+                        new_topics=today.topics if today else ())
     return scheduler, rng, plan, config
 
 
-def upcoming(store, banks, now: dt.datetime, day_start_hour: int) -> dict:
+def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: list[str] = ()) -> dict:
+    """The review forecast for the questions in the banks (of `topic_names` when given)."""
     from lambda_prep.study.session import next_due_counts
 
-    return next_due_counts(store.cards(), {q.id for q in banks.questions}, now, day_start_hour)
+    live = {q.id for q in banks.questions if not topic_names or q.topic in topic_names}
+    return next_due_counts(store.cards(), live, now, day_start_hour)
+
+
+# --- portability: exports, progress between machines, banks of your own --------------------------
+
+
+class FileError(Exception):
+    """A file could not be written or read; the message names it (exit 1)."""
+
+
+def export_questions(banks, fmt: str, topic_names: list[str]) -> str:
+    """The questions of `topic_names` (all when empty) in an export format."""
+    from lambda_prep.portability.exporters import EXPORTERS
+
+    if fmt not in EXPORTERS:
+        raise UsageError(f"unknown format {fmt!r}; formats: {', '.join(EXPORTERS)}")
+    chosen = [q for q in banks.questions if not topic_names or q.topic in topic_names]
+    return EXPORTERS[fmt].render(chosen)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a whole file atomically (temp name, then rename), or FileError naming it."""
+    import os
+
+    if path.is_dir():
+        raise FileError(f"cannot write {path}: it is a folder")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def export_progress(store, path: Path, now: dt.datetime) -> int:
+    """Write the learner's history to `path`; returns the number of reviews written."""
+    from lambda_prep.portability import progress
+
+    data = progress.build_export(store, now)
+    try:
+        progress.write_export(data, path)
+    except OSError as exc:
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return len(data["reviews"])
+
+
+def _valid_setting(key: str, value: str) -> bool:
+    """Whether a stored setting (by its store key) holds a value this release accepts."""
+    for _name, (store_key, parse, low, high, _meaning) in SETTINGS.items():
+        if store_key == key:
+            try:
+                return low <= parse(value) <= high
+            except ValueError:
+                return False
+    return False
+
+
+def import_progress(store, path: Path):
+    """Merge a progress export into the store; returns the ImportReport."""
+    from lambda_prep.portability import progress
+    from lambda_prep.study.scheduler import Scheduler
+
+    data = progress.read_export(path)  # ProgressFileError before anything changes
+    # Seeded fuzz: a replay gives the same due dates on every machine and every import.
+    scheduler = Scheduler(settings(store).desired_retention, fuzz=True, seed=0)
+    report = progress.merge(store, data, scheduler, accept_setting=_valid_setting)
+    # Name settings as `config` does (new-per-day), not by their store keys.
+    label = {store_key: name for name, (store_key, *_rest) in SETTINGS.items()}
+    report.settings_taken = {label[k]: v for k, v in report.settings_taken.items()}
+    report.settings_differ = {label[k]: v for k, v in report.settings_differ.items()}
+    return report
+
+
+def new_bank(name: str, topic: str | None, today: dt.date) -> Path:
+    """Write a starter bank into the user's banks folder; returns its path."""
+    from lambda_prep.bank import starter
+
+    topic = topic or name
+    for what, value in (("name", name), ("topic", topic)):
+        if not starter.NAME_PATTERN.match(value):
+            raise UsageError(f"the bank {what} {value!r} must be lower-case letters, digits and '-' "
+                             f"(1 to 40 characters, e.g. team-payments)")
+    folder = paths.user_banks_dir()
+    target = folder / starter.file_name(name)
+    if target.exists():
+        raise FileError(f"{target} already exists; edit it, or choose another name")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError(f"cannot create {folder}: {exc.strerror or exc}") from None
+    write_text(target, starter.render(name, topic, today))
+    return target
+
+
+# --- finding, filtering and flagging questions ----------------------------------------------------
+
+QUESTION_TYPES = ("single", "multi", "true-false", "recall")
+FLAG_KINDS = ("wrong", "outdated", "unclear")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which questions a study session may ask, beyond topics."""
+
+    difficulties: tuple[int, ...] = (1, 2, 3)
+    types: tuple[str, ...] = QUESTION_TYPES
+
+    def admits(self, question) -> bool:
+        return question.difficulty in self.difficulties and question.type in self.types
+
+
+def parse_difficulty(text: str | None) -> tuple[int, ...]:
+    """'2' -> (2,), '2-3' -> (2, 3); UsageError otherwise."""
+    if text is None:
+        return (1, 2, 3)
+    import re
+
+    match = re.fullmatch(r"\s*([123])\s*(?:-\s*([123])\s*)?", text)
+    low, high = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else (0, 0)
+    if not match or low > high:
+        raise UsageError(f"--difficulty takes 1, 2 or 3, or a range like 2-3 (1 basics, 2 working knowledge, "
+                         f"3 senior-level), got {text!r}")
+    return tuple(range(low, high + 1))
+
+
+def study_questions(store, banks, filters: Filters = Filters()) -> list:
+    """The questions a session may ask: flagged ones are left out until their flag is cleared."""
+    flagged = store.flags()
+    return [q for q in banks.questions if q.id not in flagged and filters.admits(q)]
+
+
+def mistakes(store, banks, topic_names: list[str] = ()) -> list[dict]:
+    """Questions answered wrong before, most often wrong first (then most recently)."""
+    by_id = {q.id: q for q in banks.questions}
+    rows = []
+    for qid, topic, wrong, answered, last_wrong in store.mistakes():
+        question = by_id.get(qid)
+        if question is None or (topic_names and question.topic not in topic_names):
+            continue  # a question no longer in the banks, or another topic
+        rows.append({"id": qid, "topic": question.topic, "wrong": wrong, "answered": answered,
+                     "last_wrong": last_wrong, "prompt": question.prompt})
+    rows.sort(key=lambda r: r["last_wrong"], reverse=True)
+    rows.sort(key=lambda r: r["wrong"], reverse=True)  # stable: ties stay most recent first
+    return rows
+
+
+def mistake_questions(store, banks, topic_names: list[str], filters: Filters = Filters()) -> list:
+    """For quiz --mistakes: failed questions, most recently failed first (then most often)."""
+    allowed = {q.id: q for q in study_questions(store, banks, filters)}
+    rows = sorted(mistakes(store, banks, topic_names), key=lambda r: (r["last_wrong"][:10], r["wrong"]),
+                  reverse=True)
+    return [allowed[r["id"]] for r in rows if r["id"] in allowed]
+
+
+def find_question(banks, question_id: str):
+    """The question with this id, or UsageError naming the closest ids."""
+    for q in banks.questions:
+        if q.id == question_id:
+            return q
+    import difflib
+
+    close = difflib.get_close_matches(question_id, [q.id for q in banks.questions], n=3, cutoff=0.6)
+    hint = f" Did you mean {', '.join(close)}?" if close else " Find one with: lambda-prep search TEXT"
+    raise UsageError(f"no question with id {question_id!r}.{hint}")
+
+
+def show(store, banks, question_id: str, now: dt.datetime) -> dict:
+    """A question with everything about it: answer, explanation, sources, the learner's history."""
+    from lambda_prep.study.scheduler import STATE_NAMES, retrievability
+
+    q = find_question(banks, question_id)
+    card = store.card(q.id)
+    flag = store.flags().get(q.id)
+    data = q.to_dict()
+    data.pop("origin")
+    data.pop("syllabus")  # internal
+    data["history"] = [
+        {"reviewed_at": at, "rating": rating, "correct": bool(correct), "answer": answer, "seconds":
+         None if duration is None else round(duration / 1000, 1)}
+        for _qid, _topic, rating, at, duration, answer, correct, _state in store.reviews(q.id)]
+    data["card"] = None if card is None else {
+        "state": STATE_NAMES[card.state], "due": card.due.isoformat(timespec="seconds"),
+        "stability_days": None if card.stability is None else round(card.stability, 2),
+        "difficulty": None if card.difficulty is None else round(card.difficulty, 2),
+        "recall_now": round(retrievability(card, now), 3), "reps": card.reps, "lapses": card.lapses}
+    data["flag"] = None if flag is None else {"kind": flag[0], "note": flag[1],
+                                              "flagged_at": flag[2].isoformat(timespec="seconds")}
+    return data
+
+
+def search(banks, text: str, limit: int = 20) -> list[dict]:
+    from lambda_prep import search as search_index
+
+    if not text.strip():
+        raise UsageError("search needs some words, e.g. lambda-prep search \"visibility timeout\"")
+    return search_index.search(banks.questions, text, limit=limit)
+
+
+def flag(store, banks, question_id: str, kind: str, note: str, now: dt.datetime) -> None:
+    if kind not in FLAG_KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(FLAG_KINDS)}, got {kind!r}")
+    find_question(banks, question_id)
+    store.flag(question_id, kind, note, now)
+
+
+def unflag(store, question_id: str) -> None:
+    if not store.unflag(question_id):
+        raise UsageError(f"{question_id!r} is not flagged; see lambda-prep flag --list")
+
+
+def flags(store, banks) -> list[dict]:
+    by_id = {q.id: q for q in banks.questions}
+    rows = []
+    for qid, (kind, note, at) in sorted(store.flags().items(), key=lambda item: item[1][2]):
+        q = by_id.get(qid)
+        rows.append({"id": qid, "kind": kind, "note": note, "flagged_at": at.isoformat(timespec="seconds"),
+                     "topic": q.topic if q else None, "prompt": q.prompt if q else None,
+                     "sources": list(q.sources) if q else [], "origin": q.origin if q else None})
+    return rows
+
+
+# --- exam ---------------------------------------------------------------------------------------
+
+
+def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int,
+                 pass_mark: int | None, seed: int | None, clock):
+    """An exam of `count` choice questions spread across topics; pass_mark None: the setting."""
+    import random
+
+    from lambda_prep.study.exam import Exam, choose
+    from lambda_prep.study.scheduler import Scheduler
+
+    config = settings(store)
+    rng = random.Random(seed)
+    # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
+    questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
+    return Exam(store, Scheduler(config.desired_retention, fuzz=True, seed=seed), ui, questions, rng=rng,
+                clock=clock, minutes=minutes, pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
+                seed=seed, topics=topic_names)
+
+
+def exam_history(store) -> list[dict]:
+    from lambda_prep.study.exam import history
+
+    return history(store)
+
+
+# --- interview plan and fitted weights ------------------------------------------------------------
+
+MINUTES_RANGE = (1, 1440)
+
+
+def update_plan(store, *, interview: str | None, minutes: int | None, topic_names: list[str],
+                now: dt.datetime) -> None:
+    """Set the plan (--interview), or change its minutes; raise UsageError for a wrong argument."""
+    from lambda_prep.study import plan as plan_model
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import study_day
+
+    config = settings(store)
+    current = planning.load(store)
+    if minutes is not None and not MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]:
+        raise UsageError(f"--minutes-per-day must be from {MINUTES_RANGE[0]} to {MINUTES_RANGE[1]} "
+                         f"(minutes of study a day), got {minutes}")
+    if interview is None:
+        if topic_names:
+            raise UsageError("--topic applies when setting a plan: lambda-prep plan --interview YYYY-MM-DD "
+                             "--topic TOPIC ...")
+        if minutes is not None:
+            if current is None:
+                raise UsageError("no plan is set, so --minutes-per-day has nothing to change: "
+                                 "lambda-prep plan --interview YYYY-MM-DD --minutes-per-day M")
+            planning.save(store, plan_model.PlanSettings(current.interview, minutes, current.topics))
+        return
+    today = study_day(now, config.day_start_hour)
+    try:
+        day = dt.date.fromisoformat(interview)
+    except ValueError:
+        day = None
+    problem = (plan_model.check_interview(day, today) if day is not None else
+               f"the interview date must be a date as YYYY-MM-DD from "
+               f"{(today + dt.timedelta(days=1)).isoformat()} (tomorrow) to "
+               f"{(today + dt.timedelta(days=plan_model.MAX_PLAN_DAYS)).isoformat()}, got {interview!r}")
+    if problem:
+        raise UsageError(problem)
+    if minutes is None:
+        minutes = current.minutes_per_day if current else plan_model.DEFAULT_MINUTES
+    planning.save(store, plan_model.PlanSettings(day, minutes, tuple(topic_names)))
+
+
+def clear_plan(store) -> bool:
+    from lambda_prep.study import planning
+
+    was_set = planning.load(store) is not None
+    planning.clear(store)
+    return was_set
+
+
+def plan_report(store, banks, now: dt.datetime) -> dict | None:
+    """The full plan (None without one); {"ended": date} once, when its day has passed."""
+    from lambda_prep.study import planning
+
+    config = settings(store)
+    ended = planning.end_if_passed(store, now, config.day_start_hour)
+    return ended or planning.compute(store, banks.questions, now, config.day_start_hour)
+
+
+def plan_status(store, banks, now: dt.datetime | None = None) -> dict | None:
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import utcnow
+
+    return planning.status(store, banks.questions, now or utcnow(), settings(store).day_start_hour)
+
+
+def optimize(store, *, reset: bool = False) -> dict:
+    """Fit the FSRS weights to the review log (see study/optimize.py); keep them if they predict better."""
+    import json
+
+    from lambda_prep.study import optimize as optimizer
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import utcnow
+
+    if reset:
+        store.delete_settings(planning.WEIGHT_KEYS)
+        return {"accepted": False, "reset": True, "weights": "default"}
+    rows = [(qid, rating, dt.datetime.fromisoformat(at), state) for qid, rating, at, state in
+            store.query("SELECT question_id, rating, reviewed_at, state_before FROM reviews ORDER BY id")]
+    result = optimizer.fit(rows, planning.weights(store), day_start_hour=settings(store).day_start_hour)
+    data = {"reviews": result.reviews, "items": result.items, "needed_items": optimizer.MIN_ITEMS,
+            "accepted": result.accepted, "reason": result.reason, "before": result.before, "after": result.after,
+            "train_items": result.train_items, "test_items": result.test_items, "weights": result.weights}
+    if result.accepted:
+        store.set_setting("fsrs_weights", json.dumps(result.weights))
+        store.set_setting("fsrs_fit", json.dumps({"fitted_on": utcnow().date().isoformat(), "reviews": result.reviews,
+                                                   "before": result.before, "after": result.after}))
+    return data
+
+
+def weights_summary(store) -> str:
+    from lambda_prep.study import planning
+
+    info = planning.weights_info(store)
+    if info["source"] == "default":
+        return "FSRS-6 defaults (lambda-prep optimize fits yours to your reviews)"
+    return (f"fitted on {info.get('reviews', '?')} reviews on {info.get('fitted_on', '?')} (held-back log loss "
+            f"{info.get('before', {}).get('log_loss', '?')} -> {info.get('after', {}).get('log_loss', '?')})")
+
+
+def plan_summary(store) -> str:
+    from lambda_prep.study import planning
+
+    plan = planning.load(store)
+    if plan is None:
+        return "none (lambda-prep plan --interview YYYY-MM-DD)"
+    retention = store.settings().get("plan_retention")
+    return (f"interview {plan.interview.isoformat()}, {plan.minutes_per_day:g} min a day, "
+            f"{', '.join(plan.topics) or 'all topics'}; until then it sets new questions per day"
+            + (f" and the retention ({retention})" if retention else " and the retention"))
+
+
+# --- myths and validation -----------------------------------------------------------------------
+
+
+def load_myths(known_questions: set[str] | None = None):
+    """The built-in myths (content/myths/*.yaml), for the mock interview's myth detector."""
+    from lambda_prep.study.myths import load_myths as load
+
+    return load([paths.myths_dir()], display_root=Path.cwd(), known_questions=known_questions)
+
+
+def validate_content(extra: list[Path] | None = None):
+    """Banks and myths, built-in and given: (banks, myths). A file given whose top-level list is
+    `myths:` is checked as a myths file, anything else as a bank."""
+    from lambda_prep.bank import discover
+    from lambda_prep.study.myths import is_myths_file, load_myths as load
+
+    bank_paths: list[Path] = []
+    myth_paths: list[Path] = [paths.myths_dir()]
+    found, missing = discover(list(extra or []))
+    for path in found:
+        try:
+            is_myths = is_myths_file(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            is_myths = False
+        (myth_paths if is_myths else bank_paths).append(path)
+    banks = load_all_banks(bank_paths)
+    banks.problems[:0] = missing
+    myths = load(myth_paths, display_root=Path.cwd(), known_questions={q.id for q in banks.questions})
+    return banks, myths
+
+
+# --- mock interview -----------------------------------------------------------------------------
+
+
+def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level: str, minutes_per_answer: float,
+                 seed: int | None, now: dt.datetime):
+    """The mock interview, ready to run, and its questions (none when no open question matches)."""
+    import random
+    import time
+
+    from lambda_prep.study import mock, stats
+    from lambda_prep.study.scheduler import Scheduler, utcnow
+
+    config = settings(store)
+    mastery = {row["topic"]: row["mastery"] for row in stats.topic_overview(store, banks.questions, now)}
+    questions = mock.choose(banks.questions, store.cards(), mastery, count=count, rng=random.Random(seed),
+                            topics=topic_names, level=level)
+    # Myths load on first use (after the first question is on screen); a broken myths file is
+    # reported by `validate` and only costs its myths here.
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
+                                   lambda: load_myths().myths, wall_clock=utcnow,
+                                   timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
+                                   day_start_hour=config.day_start_hour)
+    return interview, questions
+
+
+def mock_history(store) -> list[dict]:
+    from lambda_prep.study import mock
+
+    return mock.history(store)

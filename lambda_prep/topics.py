@@ -24,12 +24,17 @@ TOPICS: dict[str, str] = {
     "deployment": "SAM, CDK, Serverless Framework, Terraform, versions, aliases, CI/CD, testing",
     "monitoring": "CloudWatch metrics and logs, X-Ray, Lambda Insights, Powertools",
     "pricing-performance": "Request and GB-s pricing, arm64, memory vs CPU, power tuning, vs Fargate/EC2",
+    "front-doors": "API Gateway, ALB, function URLs, authorizers, timeouts, Lambda@Edge",
+    "event-sources": "Event source mappings: batching, filters, FIFO, Kafka, streams, CDC",
+    "whats-new": "2023-2026 changes: scaling rate, INIT billing, Managed Instances, durable functions",
+    "system-design": "Pipelines, webhooks, fan-out, fragile downstreams, multi-tenancy, resilience",
 }
 
 # Words a learner might type for a topic, beyond its own name (normalised: lower case, no separators).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "fundamentals": ("basics", "intro", "overview", "whatislambda"),
-    "cold-starts": ("coldstart", "coldstarts", "cold", "snapstart", "provisioned", "init", "lifecycle"),
+    "cold-starts": ("coldstart", "coldstarts", "cold", "snapstart", "provisioned", "provisionedconcurrency", "init",
+                    "lifecycle"),
     "invocation": ("invoke", "invocations", "invocationtypes", "sync", "async", "esm", "triggers"),
     "retries": ("retry", "errors", "errorhandling", "dlq", "deadletter", "destinations", "idempotency"),
     "concurrency": ("scaling", "throttling", "throttle", "reservedconcurrency"),
@@ -42,6 +47,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "deployment": ("deploy", "cicd", "sam", "cdk", "terraform", "versions", "aliases", "testing"),
     "monitoring": ("observability", "logs", "logging", "metrics", "xray", "cloudwatch", "powertools"),
     "pricing-performance": ("pricing", "cost", "costs", "performance", "perf", "memory", "powertuning"),
+    "front-doors": ("frontdoor", "frontdoors", "apigateway", "apigw", "alb", "authorizer", "authorizers",
+                    "lambdaedge", "edge", "cloudfront", "functionurl", "functionurls"),
+    "event-sources": ("eventsource", "eventsources", "eventsourcemapping", "eventsourcemappings", "kinesis",
+                      "kafka", "msk", "fifo", "streams", "cdc", "outbox", "filtering", "sqs",
+                      "dynamodbstreams", "kinesisdatastreams"),
+    "whats-new": ("new", "changes", "managedinstances", "lmi", "durable", "durablefunctions", "tenantisolation"),
+    "system-design": ("design", "systemdesign", "architecture", "resilience", "webhooks", "fanout"),
 }
 
 

@@ -13,6 +13,8 @@ FORBIDDEN = {
              "lambda_prep.study", "lambda_prep.sims"),
     "study": ("typer", "rich", "questionary", "lambda_prep.terminal", "lambda_prep.views", "lambda_prep.cli",
               "lambda_prep.sims"),
+    "portability": ("typer", "rich", "questionary", "lambda_prep.terminal", "lambda_prep.views", "lambda_prep.cli",
+                    "lambda_prep.sims"),
     "sims": ("typer", "rich", "questionary", "lambda_prep.terminal", "lambda_prep.views", "lambda_prep.cli",
              "lambda_prep.study", "lambda_prep.bank"),
 }

@@ -116,11 +116,11 @@ def test_true_false_answer_must_be_written_true_or_false():
 
 
 def test_future_date_and_bad_url_and_syllabus_id():
-    found = problems(with_field(last_verified="2099-01-01", sources="[ftp://example]", syllabus="[S41]"))
+    found = problems(with_field(last_verified="2099-01-01", sources="[ftp://example]", syllabus="[S71]"))
     assert found == [
         "bank.yaml:10:20: questions[1] (q-one): last_verified 2099-01-01 is in the future",
         "bank.yaml:11:15: questions[1] (q-one): sources[1] 'ftp://example' is not a web address",
-        "bank.yaml:12:16: questions[1] (q-one): syllabus id 'S41' is not S01-S40",
+        "bank.yaml:12:16: questions[1] (q-one): syllabus id 'S71' is not S01-S70",
     ]
 
 
@@ -204,3 +204,61 @@ def test_a_file_given_twice_is_loaded_once(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD)
     result = load_banks([tmp_path, tmp_path / "a.yaml", tmp_path / "." / "a.yaml"], today=TODAY)
     assert result.problems == [] and len(result.questions) == 1
+
+
+RECALL_WITH_FOLLOW_UPS = textwrap.dedent("""\
+    questions:
+      - id: r
+        topic: cold-starts
+        type: recall
+        prompt: What is a cold start?
+        answer: Lambda creates a new execution environment and runs Init before the handler.
+        key_points:
+          - New execution environment created
+          - point: Init runs before the handler
+            phrasings: [initialization phase, init code]
+        follow_ups:
+          - prompt: How would you reduce it?
+            answer: Provisioned concurrency keeps environments initialised; SnapStart restores a snapshot.
+            key_points:
+              - point: Provisioned concurrency
+                phrasings: [pre-initialised environments]
+              - SnapStart
+            premise: 2
+        explanation: x
+        sources: [https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html]
+        last_verified: 2026-11-01
+        difficulty: 2
+        syllabus: [S68]
+    """)
+
+
+def test_key_point_phrasings_and_follow_ups_load_and_survive_the_cache(tmp_path):
+    questions, found = check_file(Path("b.yaml"), RECALL_WITH_FOLLOW_UPS.encode(), TODAY)
+    assert found == []
+    q = questions[0]
+    assert q.key_points == ("New execution environment created", "Init runs before the handler")
+    assert q.phrasings == ((), ("initialization phase", "init code"))
+    (follow_up,) = q.follow_ups
+    assert follow_up.premise == 2 and follow_up.key_points == ("Provisioned concurrency", "SnapStart")
+    assert follow_up.phrasings == (("pre-initialised environments",), ())
+    bank = tmp_path / "b.yaml"
+    bank.write_text(RECALL_WITH_FOLLOW_UPS)
+    first = load_banks([bank], cache=tmp_path / "cache", today=TODAY).questions
+    second = load_banks([bank], cache=tmp_path / "cache", today=TODAY).questions  # from the cache
+    assert first == second == [q.__class__(**{**q.to_dict(), "origin": first[0].origin,
+                                               "follow_ups": q.follow_ups})]
+
+
+def test_follow_up_mistakes_are_reported_at_their_place():
+    text = RECALL_WITH_FOLLOW_UPS.replace("        premise: 2\n", "        premise: 3\n        hint: x\n")
+    text = text.replace("          - SnapStart\n", "          - point: SnapStart\n            phrasing: [snap]\n")
+    assert problems(text) == [
+        "bank.yaml:18:13: questions[1] (r): follow_ups[1]: key_points[2]: unknown field 'phrasing'; "
+        "a key point has 'point' and 'phrasings'",
+        "bank.yaml:19:18: questions[1] (r): follow_ups[1]: premise is the number of the main question's key point "
+        "it follows from, 1 to 2",
+        "bank.yaml:20:9: questions[1] (r): follow_ups[1]: unknown field 'hint'",
+    ]
+    choice = GOOD.replace("    difficulty: 1\n", "    difficulty: 1\n    follow_ups: [{prompt: a, answer: b, key_points: [c]}]\n")
+    assert any("a single question has no follow_ups" in p for p in problems(choice))

@@ -62,7 +62,8 @@ def test_plain_quiz_from_piped_answers(sample_bank):
 def test_a_wrong_answer_shows_the_right_one_and_the_question_returns(sample_bank):
     result = sample_quiz(sample_bank, "--count", "1", input="1\n4\n")
     assert "✗ Not quite: the answer is 15 minutes" in result.stdout
-    assert result.stdout.count("What is the maximum timeout") == 2  # asked again at the end
+    assert result.stdout.count("\nWhat is the maximum timeout") == 2  # asked again at the end
+    assert "Missed this session (1):" in result.stdout
     assert result.exit_code == 0
 
 

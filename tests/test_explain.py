@@ -123,3 +123,16 @@ def try_it_simulations():
 def test_every_try_it_simulation_runs(args):
     result = runner.invoke(app, args + ["--json"])
     assert result.exit_code == 0, result.output[-500:]
+
+
+def test_a_question_points_to_the_section_and_simulation_that_teach_it():
+    from lambda_prep import library
+    from lambda_prep.explain import SECTIONS, lesson_for
+
+    questions = library.load_all_banks(include_user=False).questions
+    sqs = next(q for q in questions if q.id == "ret-partial-batch")
+    section, command = lesson_for(sqs)
+    assert section in SECTIONS
+    assert command.startswith("lambda-prep simulate retries") and "sqs" in command
+    for q in questions:  # every question gets an explainer section at least
+        assert lesson_for(q)[0] in SECTIONS, q.id

@@ -154,3 +154,42 @@ def test_ctrl_c_keeps_every_answer_already_given(store):
             [question("a"), question("b"), question("c")], summary)
     assert summary.interrupted and len(summary.outcomes) == 2
     assert {r[0] for r in store.reviews()} == {"a", "b"}
+
+
+def test_learning_steps_minutes_away_are_not_called_due_now():
+    from lambda_prep.study.scheduler import CardState
+    from lambda_prep.study.session import next_due_counts
+
+    now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+    cards = {
+        "soon": CardState("soon", "t", 1, 0, 1.0, 5.0, now + dt.timedelta(minutes=5), now),
+        "now": CardState("now", "t", 3, 0, 1.0, 5.0, now - dt.timedelta(minutes=1), now),
+        "review": CardState("review", "t", 2, None, 9.0, 5.0, now + dt.timedelta(hours=2), now),
+        "later": CardState("later", "t", 2, None, 9.0, 5.0, now + dt.timedelta(days=3), now),
+    }
+    counts = next_due_counts(cards, set(cards), now, day_start_hour=4)
+    assert counts["due_now"] == 2  # the relearning step whose time has come, and today's review
+    assert counts["learning_soon"] == 1
+    assert counts["next"] == now + dt.timedelta(minutes=5)
+    assert counts["next_7_days"] == 2
+
+
+def test_the_verdict_shows_the_interval_the_rating_menu_previewed():
+    import io
+
+    from lambda_prep.study.scheduler import CardState
+    from lambda_prep.study.session import Outcome
+    from lambda_prep.terminal import Terminal
+    from lambda_prep.views.common import span
+    from lambda_prep.views.quiz import show_outcome
+
+    reviewed = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+    due = reviewed + dt.timedelta(minutes=5, seconds=30)  # Hard on a new card: the menu said "6 min"
+    question = Question("q", "t", "single", "Which?", "Because.", ("https://docs.aws.amazon.com/x",), "2026-11-01",
+                        1, ("a", "b"), ("a",))
+    out = io.StringIO()
+    term = Terminal(stdin=io.StringIO(), stdout=out, interactive=False, no_color=True)
+    card = CardState("q", "t", 1, 1, 1.0, 5.0, due, reviewed)
+    show_outcome(term, Outcome(question, True, Rating.HARD, card, "a", reviewed), reviewed + dt.timedelta(seconds=40))
+    assert span((due - reviewed).total_seconds()) == "6 min"
+    assert "next review in 6 min" in out.getvalue()

@@ -26,3 +26,13 @@ def test_rows_are_weekdays_and_busier_days_are_darker():
     assert rows[0].startswith("Mon") and rows[6].startswith("Sun")
     assert rows[6].rstrip().endswith(HEAT_LEVELS[4] * 2)  # the busiest day
     assert HEAT_LEVELS[1] * 2 in rows[5]  # Saturday: a little
+
+
+def test_a_long_calendar_fits_a_narrow_terminal_by_showing_the_latest_weeks():
+    end = dt.date(2026, 11, 22)
+    wide = heatmap(days(end, 52, {end: 5}), 200).plain
+    narrow = heatmap(days(end, 52, {end: 5}), 80).plain
+    assert "last 52 weeks" in wide and "wider terminal" not in wide
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "wider terminal shows more" in narrow
+    assert narrow.splitlines()[8].rstrip().endswith(HEAT_LEVELS[4] * 2)  # today (the busiest) is still there

@@ -19,14 +19,15 @@ from pathlib import Path
 
 from lambda_prep.bank.files import BankFileError, discover, printable, read_bank
 from lambda_prep.bank.nodes import MAX_FILE_BYTES, LoadError, LocDict, LocList, Pos, preview
-from lambda_prep.bank.model import QUESTION_TYPES, TRUE_FALSE_CHOICES, Problem, Question
+from lambda_prep.bank.model import QUESTION_TYPES, TRUE_FALSE_CHOICES, FollowUp, Problem, Question
 
 # Bump when validation rules change, so cached results from an older release are not trusted.
 CACHE_FORMAT = 4
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 TOPIC_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-SYLLABUS_IDS = frozenset(f"S{n:02d}" for n in range(1, 41))
+SYLLABUS_IDS = frozenset(f"S{n:02d}" for n in range(1, 71))
+SYLLABUS_RANGE = "S01-S70"
 MAX_CHOICES = 8
 MAX_PROBLEMS = 100  # reported per file; the rest are counted
 
@@ -38,7 +39,10 @@ FIELDS_BY_TYPE = {
     "true-false": {"answer"},
     "recall": {"answer", "key_points"},
 }
-ALL_FIELDS = COMMON_FIELDS | OPTIONAL_FIELDS | {"choices", "answer", "key_points"}
+ALL_FIELDS = COMMON_FIELDS | OPTIONAL_FIELDS | {"choices", "answer", "key_points", "follow_ups"}
+KEY_POINT_FIELDS = {"point", "phrasings"}
+FOLLOW_UP_FIELDS = {"prompt", "answer", "key_points", "premise"}
+MAX_FOLLOW_UPS = 3
 YAML_11_BOOLEANS = {"yes", "no", "on", "off", "y", "n", "true", "false"}
 
 
@@ -130,8 +134,8 @@ def _check_question(item: LocDict, where: str, c: _Checker, today: dt.date) -> Q
     if missing:
         c.add(item.pos, f"{where}: missing {', '.join(missing)}")
     if qtype:
-        for key in ("choices", "key_points"):
-            if key in item and key not in FIELDS_BY_TYPE[qtype]:
+        for key in ("choices", "key_points", "follow_ups"):
+            if key in item and key not in FIELDS_BY_TYPE[qtype] and not (key == "follow_ups" and qtype == "recall"):
                 c.add(kp[key], f"{where}: a {qtype} question has no {key}")
 
     values: dict = {}
@@ -169,7 +173,7 @@ def _check_question(item: LocDict, where: str, c: _Checker, today: dt.date) -> Q
         syllabus = c.text_list(item["syllabus"], vp["syllabus"], f"{where}: syllabus")
         for index, sid in enumerate(syllabus or ()):
             if sid not in SYLLABUS_IDS:
-                c.add(item["syllabus"].item_pos[index], f"{where}: syllabus id {preview(sid)} is not S01-S40")
+                c.add(item["syllabus"].item_pos[index], f"{where}: syllabus id {preview(sid)} is not {SYLLABUS_RANGE}")
         values["syllabus"] = syllabus or ()
     if "tags" in item:
         values["tags"] = c.text_list(item["tags"], vp["tags"], f"{where}: tags") or ()
@@ -194,12 +198,94 @@ def _check_question(item: LocDict, where: str, c: _Checker, today: dt.date) -> Q
         if "answer" in item:
             values["model_answer"] = c.text(item["answer"], vp["answer"], f"{where}: answer (the model answer)")
         if "key_points" in item:
-            values["key_points"] = c.text_list(item["key_points"], vp["key_points"], f"{where}: key_points",
-                                               min_items=1, max_items=10)
+            checked = _check_key_points(item["key_points"], vp["key_points"], f"{where}: key_points", c)
+            if checked is not None:
+                values["key_points"], values["phrasings"] = checked
+        if "follow_ups" in item:
+            values["follow_ups"] = _check_follow_ups(item["follow_ups"], vp["follow_ups"], where, c,
+                                                     len(values.get("key_points") or ()))
 
     if len(c.problems) > problems_before:
         return None
     return Question(type=qtype, origin=f"{c.path}:{item.pos[0]}", **values)
+
+
+def _check_key_points(value: object, pos: Pos, what: str,
+                      c: _Checker) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] | None:
+    """Key points: each a text, or a mapping {point: text, phrasings: [text, ...]}."""
+    if not isinstance(value, list):
+        c.text_list(value, pos, what)  # reports that it is not a list
+        return None
+    points: list[str] = []
+    phrasings: list[tuple[str, ...]] = []
+    ok = True
+    positions = getattr(value, "item_pos", [pos] * len(value))
+    for index, (entry, entry_pos) in enumerate(zip(value, positions)):
+        label = f"{what}[{index + 1}]"
+        alternatives: tuple[str, ...] | None = ()
+        if isinstance(entry, LocDict):
+            for key in entry:
+                if key not in KEY_POINT_FIELDS:
+                    c.add(entry.key_pos[key], f"{label}: unknown field {preview(key)}; a key point has 'point' and 'phrasings'")
+                    ok = False
+            if "point" not in entry:
+                c.add(entry.pos, f"{label}: missing point (the key point's text)")
+                ok = False
+                continue
+            text = c.text(entry["point"], entry.value_pos["point"], f"{label}: point")
+            if "phrasings" in entry:
+                alternatives = c.text_list(entry["phrasings"], entry.value_pos["phrasings"],
+                                           f"{label}: phrasings", min_items=1, max_items=20)
+        else:
+            text = c.text(entry, entry_pos, label)
+        if text is None or alternatives is None:
+            ok = False
+        elif text in points:
+            c.add(entry_pos, f"{label} {preview(text)} appears twice")
+            ok = False
+        else:
+            points.append(text)
+            phrasings.append(alternatives)
+    if not 1 <= len(value) <= 10:
+        c.add(pos, f"{what} needs 1 to 10 items, has {len(value)}")
+        ok = False
+    if not ok:
+        return None
+    return tuple(points), (tuple(phrasings) if any(phrasings) else ())
+
+
+def _check_follow_ups(value: object, pos: Pos, where: str, c: _Checker, main_points: int) -> tuple[FollowUp, ...]:
+    what = f"{where}: follow_ups"
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_FOLLOW_UPS:
+        c.add(pos, f"{what} must be a list of 1 to {MAX_FOLLOW_UPS} follow-up questions")
+        return ()
+    follow_ups: list[FollowUp] = []
+    for index, (entry, entry_pos) in enumerate(zip(value, value.item_pos)):
+        label = f"{what}[{index + 1}]"
+        if not isinstance(entry, LocDict):
+            c.add(entry_pos, f"{label} must be a mapping with prompt, answer and key_points")
+            continue
+        for key in entry:
+            if key not in FOLLOW_UP_FIELDS:
+                hint = difflib.get_close_matches(str(key)[:100], sorted(FOLLOW_UP_FIELDS), n=1) if c.hinting() else []
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                c.add(entry.key_pos[key], f"{label}: unknown field {preview(key)}{suggestion}")
+        missing = sorted(f for f in ("prompt", "answer", "key_points") if f not in entry)
+        if missing:
+            c.add(entry.pos, f"{label}: missing {', '.join(missing)}")
+            continue
+        prompt = c.text(entry["prompt"], entry.value_pos["prompt"], f"{label}: prompt")
+        answer = c.text(entry["answer"], entry.value_pos["answer"], f"{label}: answer (the model answer)")
+        points = _check_key_points(entry["key_points"], entry.value_pos["key_points"], f"{label}: key_points", c)
+        premise = entry.get("premise", 0)
+        if "premise" in entry and (isinstance(premise, bool) or not isinstance(premise, int)
+                                   or not 1 <= premise <= max(main_points, 1)):
+            c.add(entry.value_pos["premise"], f"{label}: premise is the number of the main question's key point "
+                                              f"it follows from, 1 to {max(main_points, 1)}")
+            continue
+        if prompt is not None and answer is not None and points is not None:
+            follow_ups.append(FollowUp(prompt, answer, points[0], points[1], premise))
+    return tuple(follow_ups)
 
 
 def _check_choices(item: LocDict, qtype: str, where: str, c: _Checker, values: dict) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol, Sequence
 
 from lambda_prep.bank.model import Question
@@ -45,10 +45,11 @@ def interleave(groups: dict[str, list[Question]], rng: random.Random) -> list[Qu
 
 def plan(questions: Sequence[Question], cards: dict[str, CardState], *, now: dt.datetime, rng: random.Random,
          topics: Sequence[str] = (), count: int = 20, mode: str = "all", new_allowed: int = 20,
-         day_start_hour: int = 4) -> Plan:
+         day_start_hour: int = 4, new_topics: Sequence[str] = ()) -> Plan:
     """Due questions first (most overdue first within a topic), then new ones up to today's limit.
 
     mode: "all", "due" (reviews only) or "new" (new only; still bound by the daily limit).
+    new_topics: the interview plan's topics; new questions come only from them (empty: any topic).
     """
     wanted = [q for q in questions if not topics or q.topic in topics]
     _, end_of_day = day_bounds(now, day_start_hour)
@@ -57,7 +58,8 @@ def plan(questions: Sequence[Question], cards: dict[str, CardState], *, now: dt.
     for q in wanted:
         card = cards.get(q.id)
         if card is None:
-            new[q.topic].append(q)
+            if not new_topics or q.topic in new_topics:
+                new[q.topic].append(q)
         elif is_due(card, now, end_of_day):
             due[q.topic].append(q)
     for topic in due:
@@ -100,6 +102,9 @@ class Outcome:
     rating: Rating
     card: CardState
     answer_text: str
+    reviewed_at: dt.datetime | None = None  # the interval shown is card.due - reviewed_at, as previewed
+    duration_s: float | None = None
+    repeat: bool = False  # asked again at the end of the session: its explanation was shown already
 
 
 class QuizUI(Protocol):
@@ -152,6 +157,8 @@ class Quiz:
                 question = queue.pop(0)
                 position += 1
                 outcome = self.ask(question, position, total)
+                if question.id in retried:
+                    outcome = replace(outcome, repeat=True)
                 summary.outcomes.append(outcome)
                 self.ui.show_outcome(outcome, self.clock())
                 if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
@@ -170,42 +177,59 @@ class Quiz:
             answer = self.ui.ask_recall(question, position, total,
                                         lambda: self.scheduler.preview(self.store.card(question.id), question.id,
                                                                        question.topic, self.clock()))
-            rating, correct = answer.rating, answer.rating != Rating.AGAIN
             text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
-            duration = answer.duration_s
-        else:
-            choices = list(question.choices)
-            if question.type != "true-false":
-                self.rng.shuffle(choices)
-            answer = self.ui.ask_choice(question, choices, position, total)
-            correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
-            rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
-                                           words=words_in(question, choices), hinted=answer.hinted,
-                                           unsure=answer.unsure, changed=answer.changed,
-                                           dont_know=answer.dont_know))
-            text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
-            duration = answer.duration_s
-        when = self.clock()
-        duration_ms = None if duration is None else int(round(duration * 1000))
-        card = self.store.record(
-            Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
-            lambda before: self.scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
-        return Outcome(question, correct, rating, card, text)
+            return save(self.store, self.scheduler, question, answer.rating, answer.rating != Rating.AGAIN, text,
+                        answer.duration_s, self.clock())
+        choices = list(question.choices)
+        if question.type != "true-false":
+            self.rng.shuffle(choices)
+        answer = self.ui.ask_choice(question, choices, position, total)
+        return record_choice(self.store, self.scheduler, question, choices, answer, self.clock())
+
+
+def record_choice(store: Store, scheduler: Scheduler, question: Question, choices: Sequence[str],
+                  answer: ChoiceAnswer, when: dt.datetime) -> Outcome:
+    """Grade a choice answer by the grading policy, then log it and reschedule its card.
+
+    Shared by the quiz and the exam, so both feed the scheduler the same way.
+    """
+    correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
+    rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
+                                   words=words_in(question, choices), hinted=answer.hinted,
+                                   unsure=answer.unsure, changed=answer.changed, dont_know=answer.dont_know))
+    text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
+    return save(store, scheduler, question, rating, correct, text, answer.duration_s, when)
+
+
+def save(store: Store, scheduler: Scheduler, question: Question, rating: Rating, correct: bool, text: str,
+         duration: float | None, when: dt.datetime) -> Outcome:
+    """Log one answer and reschedule its card, in one committed transaction."""
+    duration_ms = None if duration is None else int(round(duration * 1000))
+    card = store.record(
+        Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
+        lambda before: scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
+    return Outcome(question, correct, rating, card, text, when, duration)
 
 
 def next_due_counts(cards: dict[str, CardState], live_ids: set[str], now: dt.datetime,
                     day_start_hour: int = 4) -> dict[str, object]:
-    """When the next reviews fall: later today, tomorrow, within 7 days, and the very next one."""
+    """When the next reviews fall: due now, learning steps minutes away, later today, tomorrow,
+    within 7 days, and the very next one that is not due yet.
+
+    "Due now" means due at this moment (a review card due today, or a learning step whose time has
+    come). Learning steps a few minutes away are counted apart, so a summary never calls them due.
+    """
     _, end_of_day = day_bounds(now, day_start_hour)
     tomorrow_end = end_of_day + dt.timedelta(days=1)
     week_end = end_of_day + dt.timedelta(days=7)
     live = [c for qid, c in cards.items() if qid in live_ids]
-    due_now = [c for c in live if is_due(c, now, end_of_day)]
-    upcoming = sorted(c.due for c in live if not is_due(c, now, end_of_day))
+    due_now = [c for c in live if (c.due <= now if c.is_learning else c.due < end_of_day)]
+    waiting = sorted(c.due for c in live if not (c.due <= now if c.is_learning else c.due < end_of_day))
     return {
         "due_now": len(due_now),
-        "later_today": sum(1 for d in upcoming if d < end_of_day),
-        "tomorrow": sum(1 for d in upcoming if end_of_day <= d < tomorrow_end),
-        "next_7_days": sum(1 for d in upcoming if d < week_end),
-        "next": upcoming[0] if upcoming else None,
+        "learning_soon": sum(1 for c in live if c.is_learning and now < c.due <= now + dt.timedelta(hours=1)),
+        "later_today": sum(1 for d in waiting if d < end_of_day),
+        "tomorrow": sum(1 for d in waiting if end_of_day <= d < tomorrow_end),
+        "next_7_days": sum(1 for d in waiting if d < week_end),
+        "next": waiting[0] if waiting else None,
     }

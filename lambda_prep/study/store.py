@@ -71,6 +71,82 @@ def _v2(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v3_flags(db: sqlite3.Connection) -> None:
+    # A learner's mark on a question (wrong, outdated, unclear): kept apart from the review log,
+    # and a flagged question is not asked until the flag is cleared.
+    _run(db, """
+        CREATE TABLE flags (
+            question_id TEXT PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            note        TEXT NOT NULL DEFAULT '',
+            flagged_at  TEXT NOT NULL
+        );
+    """)
+
+
+def _v4_exams(db: sqlite3.Connection) -> None:
+    # Timed exams (study/exam.py): one row per exam, one per question asked. Each answer updates
+    # its row as it is given, so a killed exam keeps its answers; status says how it ended.
+    _run(db, """
+        CREATE TABLE exams (
+            id           INTEGER PRIMARY KEY,
+            started_at   TEXT NOT NULL,
+            finished_at  TEXT,
+            status       TEXT NOT NULL DEFAULT 'running',
+            seconds_allowed INTEGER NOT NULL,
+            seconds_used REAL,
+            pass_mark    REAL NOT NULL,
+            total        INTEGER NOT NULL,
+            correct      INTEGER,
+            seed         INTEGER,
+            topics       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE exam_answers (
+            exam_id     INTEGER NOT NULL REFERENCES exams (id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            topic       TEXT NOT NULL,
+            choices     TEXT NOT NULL,
+            given       TEXT,
+            correct     INTEGER,
+            flagged     INTEGER NOT NULL DEFAULT 0,
+            seconds     REAL NOT NULL DEFAULT 0,
+            answered_at TEXT,
+            PRIMARY KEY (exam_id, position)
+        );
+    """)
+
+
+def _v5_mocks(db: sqlite3.Connection) -> None:
+    # Mock interviews (lambda-prep mock): one row per mock, one per answer (follow-ups included),
+    # written as each answer is given so Ctrl-C loses nothing; `finished_at` stays NULL if cut short.
+    _run(db, """
+        CREATE TABLE mocks (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            level       TEXT NOT NULL,
+            questions   INTEGER NOT NULL,
+            covered     INTEGER NOT NULL DEFAULT 0,
+            points      INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE mock_answers (
+            id          INTEGER PRIMARY KEY,
+            mock_id     INTEGER NOT NULL REFERENCES mocks (id),
+            question_id TEXT NOT NULL,
+            topic       TEXT NOT NULL,
+            follow_up   INTEGER NOT NULL,
+            answer      TEXT NOT NULL,
+            seconds     REAL,
+            covered     TEXT NOT NULL,
+            points      INTEGER NOT NULL,
+            myths       TEXT NOT NULL,
+            answered_at TEXT NOT NULL
+        );
+        CREATE INDEX mock_answers_mock ON mock_answers (mock_id);
+    """)
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must be one transaction.
     for statement in script.split(";"):
@@ -78,10 +154,11 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _v4_exams, _v5_mocks]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4"}
+SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4",
+                     "exam_pass_mark": "72"}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -280,11 +357,156 @@ class Store:
             raise self.damaged(exc) from None
         return cards, reviews
 
+    # --- mock interviews ----------------------------------------------------------------------
+
+    def _mock_write(self, sql: str, params: tuple) -> int:
+        """One statement in its own committed transaction; returns the new row's id."""
+        try:
+            return self.db.execute(sql, params).lastrowid
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"the progress database {self.path} stayed locked by another lambda-prep for "
+                                 f"{BUSY_TIMEOUT_MS // 1000} s; this answer was not saved. Try again.") from None
+            raise self.damaged(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
+    def start_mock(self, started_at: dt.datetime, level: str, questions: int) -> int:
+        return self._mock_write("INSERT INTO mocks (started_at, level, questions) VALUES (?, ?, ?)",
+                           (_iso(started_at), level, questions))
+
+    def save_mock_answer(self, mock_id: int, question_id: str, topic: str, follow_up: int, answer: str,
+                         seconds: float | None, covered: list[int], points: int, myths: list[str],
+                         answered_at: dt.datetime) -> int:
+        """follow_up: 0 for the main question, n for its n-th follow-up. Returns the row id."""
+        import json
+
+        return self._mock_write(
+            "INSERT INTO mock_answers (mock_id, question_id, topic, follow_up, answer, seconds, covered, points,"
+            " myths, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (mock_id, question_id, topic, follow_up, answer, seconds, json.dumps(covered), points,
+             json.dumps(myths), _iso(answered_at)))
+
+    def mark_mock_answer(self, answer_id: int, covered: list[int]) -> None:
+        """The learner's corrected marks."""
+        import json
+
+        self._mock_write("UPDATE mock_answers SET covered = ? WHERE id = ?", (json.dumps(covered), answer_id))
+
+    def finish_mock(self, mock_id: int, finished_at: dt.datetime | None, covered: int, points: int) -> None:
+        self._mock_write("UPDATE mocks SET finished_at = ?, covered = ?, points = ? WHERE id = ?",
+                    (_iso(finished_at), covered, points, mock_id))
+
+    def mocks(self) -> list[tuple]:
+        """(id, started_at, finished_at, level, questions, covered, points, answers) per mock, oldest first."""
+        rows = self.query("SELECT m.id, m.started_at, m.finished_at, m.level, m.questions, m.covered, m.points,"
+                          " (SELECT count(*) FROM mock_answers a WHERE a.mock_id = m.id AND a.follow_up = 0)"
+                          " FROM mocks m ORDER BY m.id")
+        return [(r[0], _parse(r[1]), _parse(r[2]), *r[3:]) for r in rows]
+
+    def mock_topics(self, mock_id: int) -> list[str]:
+        return [r[0] for r in self.query("SELECT DISTINCT topic FROM mock_answers WHERE mock_id = ? ORDER BY topic",
+                                         (mock_id,))]
+
+    def merge_reviews(self, incoming: list[Review], key: Callable[[Review], str],
+                      replay: Callable[[list[Review]], list[CardState]],
+                      settings: dict[str, str] | None = None) -> tuple[int, int]:
+        """Add the reviews not already logged (same key), re-derive every card they touch by
+        replaying its whole log, and store `settings`: all in one transaction, so a failure
+        half-way changes nothing. Returns (reviews added, cards replayed)."""
+        db = self.db
+        columns = "id, question_id, topic, rating, reviewed_at, duration_ms, answer, correct"
+
+        def as_review(row: tuple) -> Review:
+            _, qid, topic, rating, at, duration, answer, correct = row
+            return Review(qid, topic, rating, _parse(at), duration, answer or "", bool(correct))
+
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                by_question: dict[str, list[Review]] = {}
+                for review in incoming:
+                    by_question.setdefault(review.question_id, []).append(review)
+                added = 0
+                changed: list[str] = []  # only cards with new reviews are recomputed
+                for qid, reviews in by_question.items():
+                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ?", (qid,)).fetchall()
+                    known = {key(as_review(row)) for row in rows}
+                    for review in reviews:
+                        if key(review) in known:
+                            continue
+                        known.add(key(review))
+                        added += 1
+                        if not changed or changed[-1] != qid:
+                            changed.append(qid)
+                        db.execute("INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer,"
+                                   " correct, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                                   (qid, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
+                                    review.answer, int(review.correct)))
+                for qid in changed:
+                    # Time order; the row id breaks ties between reviews logged in the same second.
+                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ? "
+                                      f"ORDER BY reviewed_at, id", (qid,)).fetchall()
+                    before: CardState | None = None
+                    for row, after in zip(rows, replay([as_review(row) for row in rows])):
+                        db.execute("UPDATE reviews SET state_before = ?, due_before = ?, due_after = ? WHERE id = ?",
+                                   (before.state if before else 0, _iso(before.due) if before else None,
+                                    _iso(after.due), row[0]))
+                        before = after
+                    if before is not None:
+                        db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                                   f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   (card_id_for(qid), qid, before.topic, before.state, before.step, before.stability,
+                                    before.difficulty, _iso(before.due), _iso(before.last_review), before.reps,
+                                    before.lapses))
+                for name, value in (settings or {}).items():
+                    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (name, value))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+        return added, len(changed)
+
+    def mistakes(self) -> list[tuple[str, str, int, int, str]]:
+        """Questions answered wrong at least once: (id, topic, times wrong, times answered, last wrong)."""
+        return self.query(
+            "SELECT question_id, max(topic), sum(correct = 0), count(*), max(CASE WHEN correct = 0 THEN reviewed_at END)"
+            " FROM reviews GROUP BY question_id HAVING sum(correct = 0) > 0")
+
+    # --- flags --------------------------------------------------------------------------------
+
+    def flag(self, question_id: str, kind: str, note: str, when: dt.datetime) -> None:
+        self._write("INSERT OR REPLACE INTO flags (question_id, kind, note, flagged_at) VALUES (?, ?, ?, ?)",
+                    (question_id, kind, note, _iso(when)))
+
+    def unflag(self, question_id: str) -> bool:
+        return self._write("DELETE FROM flags WHERE question_id = ?", (question_id,)) > 0
+
+    def flags(self) -> dict[str, tuple[str, str, dt.datetime]]:
+        """question id -> (kind, note, when flagged)."""
+        return {qid: (kind, note, _parse(at))
+                for qid, kind, note, at in self.query("SELECT question_id, kind, note, flagged_at FROM flags")}
+
+    def _write(self, sql: str, params: tuple) -> int:
+        try:
+            return self.db.execute(sql, params).rowcount
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
     # --- settings -----------------------------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
         stored = dict(self.query("SELECT key, value FROM settings"))
         return {**SETTINGS_DEFAULTS, **stored}
+
+    def delete_settings(self, keys: Iterable[str]) -> None:
+        try:
+            self.db.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in keys])
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
 
     def set_setting(self, key: str, value: str) -> None:
         try:

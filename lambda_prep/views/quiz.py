@@ -212,8 +212,20 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
         line.append("✗ Not quite", style="bold red")
         answers = " | ".join(q.answer)
         line.append(f": the answer is {answers}" if len(q.answer) == 1 else f": the answers are {answers}")
-    line.append(f"  · next review {until(outcome.card.due, now)}", style="dim")
-    term.console.print(line)
+    # The interval from the moment of the review, as the rating menu previewed it (not from now,
+    # a few seconds later, which could round 5.5 min to "5 min" after a preview of "6 min").
+    start = outcome.reviewed_at or now
+    status = "next review " + ("now" if outcome.card.due <= start else
+                               f"in {span((outcome.card.due - start).total_seconds())}")
+    if line.cell_len + len(status) + 4 <= term.console.width:
+        line.append(f"  · {status}", style="dim")
+        term.console.print(line)
+    else:  # on a line of its own rather than broken in the middle of the phrase
+        term.console.print(line)
+        term.console.print(Text(status.capitalize() + ".", style="dim"))
+    if outcome.repeat:
+        term.console.print(Text("(The explanation is above, where you first met this question.)", style="dim"))
+        return
     if q.type != "recall":
         term.console.print(Text(q.explanation.strip()))
     if q.type == "recall" and q.explanation:
@@ -221,6 +233,14 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
     more = f" (+{len(q.sources) - 1} more)" if len(q.sources) > 1 else ""
     # Not wrapped: a web address cut across lines can no longer be clicked or copied.
     term.console.print(Text(f"Source: {q.sources[0]}{more}", style="dim"), soft_wrap=True)
+    if not outcome.correct or q.type == "recall":
+        from lambda_prep.explain import lesson_for
+
+        section, command = lesson_for(q)
+        where = f' (section "{section}")' if section else ""
+        term.console.print(Text(f"Learn it: lambda-prep explain {q.topic}{where}", style="dim"))
+        if command:  # a command is never broken across lines: it must copy and paste whole
+            term.console.print(Text(f"    and:  {command}", style="dim"), soft_wrap=True)
 
 
 def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datetime, *,
@@ -245,17 +265,50 @@ def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datet
                   f"{total_correct / total_answered:.0%}", style="bold")
     term.console.print()
     term.console.print(table)
+    missed = [o for o in summary.outcomes if not o.correct]
+    if missed:
+        unique = {o.question.id: o.question for o in missed}
+        term.console.print(f"\nMissed this session ({len(unique)}):")
+        for qid, question in unique.items():
+            room = max(term.console.width - len(qid) - 5, 20)
+            term.console.print(f"  {qid}  {_short(question.prompt, room)}", highlight=False, soft_wrap=True)
+        term.console.print("  Again later: lambda-prep quiz --mistakes · one in full: lambda-prep show ID", style="dim")
+    timed = [o.duration_s for o in summary.outcomes if o.duration_s is not None]
+    if timed:
+        term.console.print(f"Time answering: {span(max(sum(timed), 60))}.")
+    weakest = _weakest(summary)
+    if weakest:
+        term.console.print(f"Weakest this session: {weakest} (lambda-prep explain {weakest}).")
+    term.console.print(upcoming_line(upcoming, now))
+
+
+def _short(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 3].rstrip() + "..."
+
+
+def _weakest(summary: Summary) -> str | None:
+    """The topic with the lowest accuracy this session, if it was answered at least twice and missed."""
+    rows = [(correct / answered, -answered, topic) for topic, (answered, correct) in summary.by_topic().items()
+            if answered >= 2 and correct < answered]
+    return min(rows)[2] if rows and len(summary.by_topic()) > 1 else None
+
+
+def upcoming_line(upcoming: dict, now: dt.datetime) -> str:
     parts = []
     if upcoming["due_now"]:
         parts.append(f"{upcoming['due_now']} due now (lambda-prep review)")
-    if upcoming["later_today"]:
-        parts.append(f"{upcoming['later_today']} later today")
+    if upcoming.get("learning_soon"):
+        parts.append(f"{upcoming['learning_soon']} learning step{'s' if upcoming['learning_soon'] != 1 else ''} "
+                     f"within the hour")
+    if upcoming["later_today"] > upcoming.get("learning_soon", 0):
+        parts.append(f"{upcoming['later_today'] - upcoming.get('learning_soon', 0)} more later today")
     if upcoming["tomorrow"]:
         parts.append(f"{upcoming['tomorrow']} tomorrow")
     parts.append(f"{upcoming['next_7_days']} in the next 7 days")
     nxt = upcoming["next"]
     when = f"; the next one {until(nxt, now)} ({local_time(nxt)})" if nxt else ""
-    term.console.print(f"Next reviews: {', '.join(parts)}{when}.")
+    return f"Next reviews: {', '.join(parts)}{when}."
 
 
 def show_nothing_to_study(term: Terminal, mode: str, plan, new_per_day: int, upcoming: dict,
@@ -263,10 +316,14 @@ def show_nothing_to_study(term: Terminal, mode: str, plan, new_per_day: int, upc
     """Why the quiz has nothing to ask, and when it next will."""
     reason = {"due": "Nothing is due for review",
               "new": "No new questions left today" if plan.new_total else "No new questions left",
-              "all": "Nothing to study right now"}[mode]
-    if mode != "due" and plan.new_total and plan.new_allowed <= 0:
+              "all": "Nothing to study right now",
+              "mistakes": "No mistakes to practise: you have answered nothing wrong (in these topics)"}[mode]
+    if mode in ("all", "new") and plan.new_total and plan.new_allowed <= 0:
         reason += (f" (daily limit of {new_per_day} new questions reached; "
                    "lambda-prep config new-per-day N raises it)")
     nxt = upcoming["next"]
-    when = f" The next review is due {until(nxt, now)} ({local_time(nxt)})." if nxt else ""
+    if upcoming["due_now"] and mode != "due":
+        when = f" {upcoming['due_now']} review{'s are' if upcoming['due_now'] != 1 else ' is'} due now: lambda-prep review"
+    else:
+        when = f" The next review is due {until(nxt, now)} ({local_time(nxt)})." if nxt else ""
     term.echo(f"{reason}.{when}")

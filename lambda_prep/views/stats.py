@@ -33,9 +33,12 @@ def show(term: Terminal, report: dict) -> None:
     table = Table(show_edge=False, title="Topics", title_justify="left")
     for column, justify in [("topic", "left"), ("mastery", "left"), ("", "right"), ("new", "right"),
                             ("learning", "right"), ("review", "right"), ("accuracy", "right")]:
-        table.add_column(column, justify=justify)
+        table.add_column(column, justify=justify, no_wrap=column == "topic")
+    # The bar gives way first, so topic names are never cut at 80 columns.
+    longest = max((len(row["topic"]) for row in report["topics"]), default=5)
+    bar_width = max(6, min(20, console.width - longest - 48))
     for row in report["topics"]:
-        table.add_row(row["topic"], bar(row["mastery"], 20), _pct(row["mastery"]), str(row["new"]),
+        table.add_row(row["topic"], bar(row["mastery"], bar_width), _pct(row["mastery"]), str(row["new"]),
                       str(row["learning"]), str(row["review"]), _pct(row["accuracy"]))
     console.print()
     console.print(table)
@@ -51,15 +54,25 @@ def show(term: Terminal, report: dict) -> None:
         console.print(f"  {day:%a %d %b}  {bar(entry['due'] / peak, 30)} {entry['due']}", highlight=False)
 
     console.print()
-    console.print(heatmap(report["heatmap"]))
+    console.print(heatmap(report["heatmap"], console.width))
 
 
-def heatmap(days: list[dict]):
-    """A calendar like a contribution graph: one column per week, one row per weekday."""
+def heatmap(days: list[dict], width: int = 200):
+    """A calendar like a contribution graph: one column per week, one row per weekday.
+
+    Only the weeks that fit in `width` columns are drawn (the most recent ones), so a narrow
+    terminal gets a shorter calendar instead of wrapped noise.
+    """
     from rich.text import Text
 
     if not days:
         return Text("")
+    fits = max(4, (width - 4 - 3) // 2)  # the weekday labels take 4 columns, a month label 3
+    last_day = dt.date.fromisoformat(days[-1]["date"])
+    oldest = last_day - dt.timedelta(days=last_day.weekday() + 7 * (fits - 1))
+    cut = [d for d in days if dt.date.fromisoformat(d["date"]) >= oldest]
+    hidden = len(days) != len(cut)
+    days = cut
     first = dt.date.fromisoformat(days[0]["date"])
     counts = {dt.date.fromisoformat(d["date"]): d["reviews"] for d in days}
     peak = max(counts.values()) or 1
@@ -67,7 +80,10 @@ def heatmap(days: list[dict]):
     last = dt.date.fromisoformat(days[-1]["date"])
     weeks = (last - start).days // 7 + 1
     styles = ["grey23", "green4", "green3", "green1", "bright_green"]
-    out = Text("Reviews, last {} weeks\n".format(weeks), style="bold")
+    out = Text("Reviews, last {} weeks".format(weeks), style="bold")
+    if hidden:
+        out.append(" (a wider terminal shows more)", style="dim")
+    out.append("\n")
     header = [" "] * (4 + weeks * 2 + 3)
     labelled: set[str] = set()
     free_from = 0

@@ -114,6 +114,28 @@ def _complete_topic(incomplete: str):
     return topics.complete(incomplete)
 
 
+def _bank_path(value) -> Path:
+    """A bank file or folder given on the command line (exit 2 when it is not one).
+
+    Looked at before anything is read: an empty path (an unset variable; it would mean the current
+    folder), a FIFO, a device, a symlink loop or a name too long is refused as what it is.
+    """
+    if isinstance(value, Path):
+        return value
+    if value == "":
+        raise typer.BadParameter("an empty path; give a bank file or a folder of banks")
+    from lambda_prep.bank.files import kind, printable
+
+    what, words = kind(value)
+    if what == "other":
+        raise typer.BadParameter(f"{printable(value)!r} does not exist." if words == "no such file or folder"
+                                 else f"{printable(value)!r}: {words}")
+    return Path(value)
+
+
+_bank_path.__name__ = "path"  # --help shows the type as <path>, as for the plain Path it replaces
+
+
 def _open_store(term):
     from lambda_prep import library
 
@@ -179,7 +201,8 @@ def quiz(
     qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
     extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", parser=_bank_path,
+                                              help="Also load this bank file or folder (repeatable)."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
                                                help="Arrow-key prompts, or plain numbered prompts reading stdin "
                                                     "[default: interactive when stdin and stdout are terminals]"),
@@ -412,11 +435,12 @@ def config(
 def validate(
     ctx: typer.Context,
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
-                                                 show_default=False),
+                                                 show_default=False, parser=_bank_path),
 ) -> None:
     """Check the built-in banks and myths, your own banks and any files or folders given.
 
-    Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
+    Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise
+    (2 for a path that is empty or not a file or folder, such as a FIFO or a device).
     Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
 
     \b
@@ -433,10 +457,14 @@ def validate(
         term.echo(str(problem))
     summary = (f"{len(report.questions)} questions in {len(report.files)} files, "
                f"{len(myths.myths)} myths in {len(myths.files)} files"
-               f"{'' if not problems else f'; {len(problems)} problems'}")
+               f"{'' if not problems else f'; {len(problems)} problem{_s(len(problems))}'}")
     if problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
 
 
 @app.command()

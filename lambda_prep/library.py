@@ -19,14 +19,17 @@ def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True
 
     sources = [paths.builtin_banks_dir()]
     user_dir = paths.user_banks_dir()
-    try:
-        has_user_banks = include_user and user_dir.is_dir()
-    except OSError:  # an unusable data folder is reported by the store, with what to do
-        has_user_banks = False
-    if has_user_banks:
+    if include_user and _is_folder(user_dir):
         sources.append(user_dir)
     sources.extend(extra or [])
     return load_banks(sources, cache=paths.cache_dir(), display_root=Path.cwd())
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # e.g. a name too long: the banks folder is then simply absent
+        return False
 
 
 def open_store():

@@ -92,8 +92,10 @@ def cold_start(
         https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html
       provisioned concurrency (used first, spill-over to on-demand, <= reserved):
         https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html
-      SnapStart (Java 11+, Python 3.12+, .NET 8+; not with provisioned concurrency):
+      SnapStart (managed runtimes Java 11+, Python 3.12+, .NET 8+; container images of any
+      runtime with runtime hooks, not simulated here; not with provisioned concurrency):
         https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html
+        https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-custom.html
       memory 128-10,240 MB (default 128): https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
       prices (us-east-1, as of 2026-11; provisioned rates transcribed, medium confidence):
         https://aws.amazon.com/lambda/pricing/

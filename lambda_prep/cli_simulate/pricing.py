@@ -4,7 +4,7 @@ from __future__ import annotations
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, Architecture, ArchitectureOption, AsJson, DEFAULT_SEED, MemoryMb, RequestsPerMonth, Seed, app,
+    Animate, Architecture, ArchitectureOption, AsJson, DEFAULT_SEED, InitMs, MemoryMb, RequestsPerMonth, Seed, app,
     simulate,
 )
 
@@ -22,8 +22,14 @@ def pricing(
                                     help="Share of the duration spent computing (0-1); the rest is waiting."),
     fargate_vcpu: float = typer.Option(0.25, "--fargate-vcpu", help="Fargate task vCPU (0.25, 0.5, 1, 2, 4, 8, 16)."),
     fargate_gb: float = typer.Option(0.5, "--fargate-gb", help="Fargate task memory, GB."),
-    fargate_rps_per_task: float = typer.Option(0.0, "--fargate-rps-per-task",
-                                               help="Requests/s one task serves (0: one task is always enough)."),
+    fargate_rps_per_task: float = typer.Option(
+        0.0, "--fargate-rps-per-task",
+        help="Requests/s one task serves (0: derived from the CPU time a request needs, at 70% CPU)."),
+    cold_start_ratio: float = typer.Option(
+        0.01, "--cold-start-ratio",
+        help="Share of invocations that start cold, 0-1 (model assumption; AWS: typically under 1% in "
+             "production). Their INIT is billed (since 1 Aug 2025)."),
+    init_ms: InitMs = 250.0,
     seed: Seed = DEFAULT_SEED,
     as_json: AsJson = False,
     animate: Animate = False,

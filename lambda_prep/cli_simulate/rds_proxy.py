@@ -7,7 +7,8 @@ import typer
 
 from lambda_prep.cli_simulate._shared import (
     Animate, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit, DEFAULT_SEED, DurationDist,
-    DurationDistOption, KeepAliveS, Pattern, PatternOption, Reuse, ReuseOption, Seed, app, only_for, simulate,
+    DurationDistOption, KeepAliveS, Pattern, PatternOption, Reuse, ReuseOption, Seed, TimeoutS, app, only_for,
+    simulate,
 )
 
 
@@ -26,8 +27,10 @@ def rds_proxy(
              "10 for SQL Server)."),
     borrow_timeout_s: float = typer.Option(
         120.0, "--borrow-timeout-s",
-        help="RDS Proxy ConnectionBorrowTimeout, 0-3,600 s (0 = no limit; AWS default 120 s): how long an "
-             "invocation waits for a pooled connection before failing."),
+        help="RDS Proxy ConnectionBorrowTimeout, 0-300 s (0 = no limit; AWS default 120 s; current API "
+             "reference, older SDK docs said 0-3,600): how long an invocation waits for a pooled connection "
+             "before failing. The function timeout also ends the wait."),
+    timeout_s: TimeoutS = 3.0,
     arrival_rate: float = typer.Option(
         2.0, "--arrival-rate", help="Background requests per second, Poisson (may be 0 with bursts). Demo value."),
     pattern: PatternOption = Pattern.burst,

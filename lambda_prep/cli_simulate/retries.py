@@ -18,6 +18,11 @@ class Source(str, enum.Enum):
     stream = "stream"
 
 
+class StreamType(str, enum.Enum):
+    kinesis = "kinesis"
+    dynamodb = "dynamodb"
+
+
 class OnFailure(str, enum.Enum):
     destination = "destination"
     dlq = "dlq"
@@ -69,7 +74,9 @@ def retries(
         show_default=False),
     partial_batch: bool = typer.Option(
         False, "--partial-batch/--no-partial-batch",
-        help="sqs: ReportBatchItemFailures, so only failed messages return (AWS default off)."),
+        help="sqs or stream: ReportBatchItemFailures (AWS default off). sqs: only failed messages return; "
+             "stream: Lambda retries from the LOWEST failed sequence number, so successful records after it "
+             "are processed again."),
     max_retry_attempts: int = typer.Option(
         -1, "--max-retry-attempts",
         help="stream: MaximumRetryAttempts, -1 (AWS default: until the records expire) or 0-10,000."),
@@ -80,7 +87,11 @@ def retries(
                                 help="stream: BisectBatchOnFunctionError, split a failing batch in two "
                                      "(AWS default off)."),
     retention_hours: float = typer.Option(24.0, "--retention-hours",
-                                          help="stream: record retention, 24-8,760 h (Kinesis default 24 h)."),
+                                          help="stream: record retention, 24-8,760 h (Kinesis default 24 h; "
+                                               "DynamoDB Streams: 24 h)."),
+    stream_type: StreamType = typer.Option(
+        StreamType.kinesis, "--stream-type", case_sensitive=False,
+        help="stream: kinesis (each shard polled once a second) or dynamodb (4 times a second)."),
     seed: Seed = DEFAULT_SEED,
     as_json: AsJson = False,
     animate: Animate = False,
@@ -133,8 +144,8 @@ def retries(
     src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
     only_for(ctx, src[source.value], {
         "max_retries": (src["async"],), "max_event_age_s": (src["async"],),
-        "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"],),
+        "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"], src["stream"]),
         "batch_size": (src["sqs"], src["stream"]),
         "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
-        "retention_hours": (src["stream"],)})
+        "retention_hours": (src["stream"],), "stream_type": (src["stream"],)})
     simulate(ctx, "retries")

@@ -93,8 +93,13 @@ ASYNC_PAYLOAD_KB = Fact(1024, "KB", INVOKE_API_URL, REFERENCE,
                         "'For asynchronous invocations, the maximum payload size is 1 MB'")
 OLD_ASYNC_PAYLOAD_KB = Fact(256, "KB", INVOKE_ASYNC_API_URL, REFERENCE,
                             "the older limit; still the deprecated InvokeAsync API's")
-SNAPSTART_RUNTIMES = Fact(("java", "python", "dotnet"), "managed runtimes", SNAPSTART_URL, REFERENCE,
-                          "Java 11+, Python 3.12+, .NET 8+ (zip); not with provisioned concurrency")
+SNAPSTART_RUNTIMES = Fact(("java", "python", "dotnet"), "managed runtimes", SNAPSTART_URL, CHECKED,
+                          "Java 11+, Python 3.12+, .NET 8+ on managed runtimes; not with provisioned concurrency")
+SNAPSTART_CONTAINER_IMAGES = Fact("any base image, with runtime hooks", "container images",
+                                  DG + "snapstart-runtime-hooks-custom.html", CHECKED,
+                                  "current docs describe SnapStart for container images, including your own base "
+                                  "images and Lambda's provided.al2023, Node.js and Ruby base images (the runtime "
+                                  "must run the snapshot hooks); older copies said images were unsupported")
 
 # --- layers ---------------------------------------------------------------------------------------
 MAX_LAYERS = Fact(5, "layers per function", LAYERS_URL, REFERENCE)

@@ -565,6 +565,7 @@ class Pool:
         stats.accepted += fast
         latency.count += accepted
         latency.total_ms, latency.max_ms = total_ms, max_ms
+        self._since[0] += fast_since
         if progress is not None and count % progress_every:
             progress(count % progress_every)
         self.finish(t)
@@ -575,6 +576,8 @@ class Pool:
         """Close the books at `horizon`: environments still alive count until then (or until
         their keep-alive ran out), invocations still running count as busy until then."""
         stats = self.stats
+        if self.config.sample_every_s > 0 and any(self._since):
+            self._sample(horizon)  # what happened since the last sample: charts add up to the totals
         stats.horizon_s = horizon
         keep_alive = self.config.keep_alive_s
         for env in self.envs.values():

@@ -44,7 +44,9 @@ ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
 ASYNC_MAX_EVENT_AGE_S = int(F.ASYNC_MAX_EVENT_AGE_S)
 SQS_DEFAULT_VISIBILITY_TIMEOUT_S = int(F.SQS_DEFAULT_VISIBILITY_TIMEOUT_S)
 SQS_POLLERS = int(F.SQS_START_BATCHES)  # the mapping starts with 5 concurrent batches (model: fixed at 5)
-STREAM_POLL_INTERVAL_S = 1.0 / F.KINESIS_POLLS_PER_S.value
+STREAM_TYPES = ("kinesis", "dynamodb")
+STREAM_POLL_INTERVAL_S = {"kinesis": 1.0 / F.KINESIS_POLLS_PER_S.value,  # once a second per shard
+                          "dynamodb": 1.0 / F.DDB_POLLS_PER_S.value}  # "a base rate of 4 times per second"
 STREAM_BACKOFF_START_S = 1.0  # model assumption (stream retry timing is not documented)
 STREAM_BACKOFF_MAX_S = 300.0  # model assumption
 TRACE_LIMIT = 2_000  # events whose step-by-step story is kept (examples are chosen among them)
@@ -103,6 +105,7 @@ class Params:
     max_record_age_s: int = -1
     bisect: bool = False
     retention_hours: float = 24.0
+    stream_type: str = "kinesis"  # kinesis (polled once a second per shard) or dynamodb (4 times a second)
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
@@ -147,6 +150,11 @@ class Params:
                         why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
             check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
         else:
+            if self.stream_type not in STREAM_TYPES:
+                raise ParamError(f"--stream-type must be one of {', '.join(STREAM_TYPES)}, got {self.stream_type!r}")
+            if self.stream_type == "dynamodb" and self.retention_hours != 24:
+                raise ParamError(f"--retention-hours must be 24 for --stream-type dynamodb, got "
+                                 f"{_num(self.retention_hours)} (DynamoDB Streams keep records for 24 hours)")
             if self.on_failure == "dlq":
                 raise ParamError("--on-failure must be destination or none for --source stream (a stream mapping "
                                  "has no DLQ; its on-failure destination is an SQS queue, SNS topic or S3 bucket)")
@@ -655,12 +663,13 @@ def _run_stream(prm: Params, seed, progress) -> Result:
     run_s = min(prm.duration_ms / 1000, prm.timeout_s)
     timed_out = prm.duration_ms > prm.timeout_s * 1000
     poison = prm.poison_at - 1
+    poll_every = STREAM_POLL_INTERVAL_S[prm.stream_type]
     retention = prm.retention_hours * 3600.0
     max_age = float(prm.max_record_age_s) if prm.max_record_age_s != -1 else math.inf
     max_retries = prm.max_retry_attempts if prm.max_retry_attempts != -1 else math.inf
     attempts = [0] * n_records
     state = {"next": 0, "succeeded": 0, "dead": 0, "lost": 0, "invocations": 0, "block_start": None,
-             "max_block": 0.0, "scheduled": False, "failures": 0}
+             "max_block": 0.0, "scheduled": False, "failures": 0, "reprocessed": 0}
     pending: list[list[int]] = []  # [start, end, retries] batches to finish before reading on (bisect halves)
     reasons: dict[str, int] = {}
     dead_times: list[float] = []
@@ -717,8 +726,8 @@ def _run_stream(prm: Params, seed, progress) -> Result:
             return
         if arrivals[start] > now:
             end_block(now)
-            ticks = math.ceil((arrivals[start] - now) / STREAM_POLL_INTERVAL_S)
-            schedule_poll(now + max(1, ticks) * STREAM_POLL_INTERVAL_S)
+            ticks = math.ceil((arrivals[start] - now) / poll_every)
+            schedule_poll(now + max(1, ticks) * poll_every)
             return
         end = start
         while end < n_records and end - start < size and arrivals[end] <= now:
@@ -733,12 +742,28 @@ def _run_stream(prm: Params, seed, progress) -> Result:
         for j in range(start, end):
             attempts[j] += 1
         count = end - start
+        if prm.partial_batch and not timed_out:
+            # ReportBatchItemFailures: each record fails on its own; the function reports the failed ones
+            failed_items = [j for j in range(start, end) if j == poison or (p > 0 and r.random() < p)]
+            engine.at(now + run_s, done, start, end, retries, bool(failed_items), failed_items)
+            return
         failed = (timed_out or start <= poison < end
                   or (p > 0 and r.random() < 1 - (1 - p) ** count))
         engine.at(now + run_s, done, start, end, retries, failed)
 
-    def done(start: int, end: int, retries: int, failed: bool) -> None:
+    def done(start: int, end: int, retries: int, failed: bool, failed_items: list | None = None) -> None:
         now = engine.now
+        if failed and failed_items:
+            # Lambda checkpoints at the LOWEST reported sequence number and retries from there: the
+            # records before it are done; successful records after it are processed again
+            lowest = failed_items[0]
+            state["reprocessed"] += (end - lowest) - len(failed_items)
+            if lowest > start:
+                state["succeeded"] += lowest - start
+                tick.step(lowest - start)
+                add_log({"kind": "ok", "t": round(now - run_s, 3), "t_end": round(now, 3), "first": start + 1,
+                         "last": lowest, "batches": 1})
+                start = lowest
         count = end - start
         if not failed:
             state["succeeded"] += count
@@ -808,7 +833,7 @@ def _run_stream(prm: Params, seed, progress) -> Result:
         if pending or (end < n_records and arrivals[end] <= now):
             schedule_poll(now)  # more records waiting: keep going until caught up
         else:
-            schedule_poll(now + STREAM_POLL_INTERVAL_S)
+            schedule_poll(now + poll_every)
 
     if n_records:
         schedule_poll(arrivals[0])
@@ -860,6 +885,8 @@ def _run_stream(prm: Params, seed, progress) -> Result:
                   warnings=warnings,
                   extra={"invocations": state["invocations"], "failed_invocations": state["failures"],
                          "blocked_s": round(state["max_block"], 3),
+                         "poll_interval_s": poll_every,
+                         "reprocessed_successes": state["reprocessed"],
                          "max_iterator_age_s": round(max((a for _, a in ages), default=0.0), 3),
                          "iterator_age": _age_series(ages, end_time),
                          "discarded_batches": discarded,

@@ -75,9 +75,17 @@ def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64,
                     style="dim")
     axis = f"0 s{' ' * (width - 3 - len(fmt.duration(end_s)))}{fmt.duration(end_s)}"
     body.append("     " + axis + "\n", style="dim")
-    body.append("     ▓ init/restore (cold start)  █ handler  · alive, idle (warm)  P provisioned",
-                style="dim")
-    return Panel(body, title=f"{title}: the first {fmt.duration(end_s)}", title_align="left")
+    # the legend on one line if it fits under the rows, else on two (never wrapped mid-item)
+    first, second = "▓ init/restore (cold start)  █ handler", "· alive, idle (warm)  P provisioned"
+    joined = f"{first}  {second}"
+    legend = joined if len(joined) <= width else f"{first}\n     {second}"
+    body.append("     " + legend, style="dim")
+    return Panel(body, title=f"{title}: the first {fmt.duration(end_s)}", title_align="left", expand=False)
+
+
+def timeline_width(console_width: int) -> int:
+    """Columns for the timeline rows inside a panel: borders and padding (4) and the row label (5)."""
+    return max(20, min(100, console_width - 9))
 
 
 def environments_chart(samples: list, horizon_s: float, *, width: int = 60, cap: int | None = None,
@@ -160,38 +168,46 @@ def _numbers(result):
     return table
 
 
-def _comparison(result):
+NOTES_IN_TABLE_FROM = 110  # narrower than this, the notes go under the table, one per scenario
+
+
+def _comparison(result, width: int = 80) -> list:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
+    inline = width >= NOTES_IN_TABLE_FROM
     title = f"Same traffic, three ways (first {result.comparison_requests:,} requests)"
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-    for name, justify in (("scenario", "left"), ("cold starts", "right"), ("p99", "right"),
-                          ("max latency", "right"), ("$ / month", "right"), ("notes", "left")):
+    columns = [("scenario", "left"), ("cold starts", "right"), ("p99", "right"), ("max latency", "right"),
+               ("$ / month", "right")] + ([("notes", "left")] if inline else [])
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name != "notes")
+    notes = []
     for scenario in result.comparison:
         s = scenario.to_json()
-        if not s["available"]:
-            table.add_row(s["name"], "-", "-", "-", "-", s["note"])
-            continue
-        note = s["note"] + (f"; {s['cost']['note']}" if s["cost"]["note"] else "")
-        table.add_row(s["name"], f"{s['cold_starts']:,} ({fmt.percent(s['cold_start_ratio'])})",
-                      fmt.ms(s["latency_ms"]["p99"]), fmt.ms(s["latency_ms"]["max"]),
-                      fmt.money(s["cost"]["per_month_usd"]), note)
-    return table
+        note = s["note"] + (f"; {s['cost']['note']}" if s["available"] and s["cost"]["note"] else "")
+        cells = ([s["name"], "-", "-", "-", "-"] if not s["available"] else
+                 [s["name"], f"{s['cold_starts']:,} ({fmt.percent(s['cold_start_ratio'])})",
+                  fmt.ms(s["latency_ms"]["p99"]), fmt.ms(s["latency_ms"]["max"]),
+                  fmt.money(s["cost"]["per_month_usd"])])
+        table.add_row(*cells, *([note] if inline else []))
+        notes.append(f"  {s['name']}: {note}")
+    return [table] if inline else [table, Text("\n".join(notes), style="dim")]
 
 
 def render(result, width: int = 80) -> list:
     from rich.text import Text
 
     out = [Text(f"cold-start · {_header(result)}", style="bold")]
-    out.append(timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline"))
+    out.append(timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline",
+                              width=timeline_width(width)))
     out.append(_numbers(result))
     chart = environments_chart(result.samples, result.simulated_s)
     if chart is not None:
         out.append(chart)
     if result.comparison:
-        out.append(_comparison(result))
+        out.extend(_comparison(result, width))
     out.append(Text("Model assumptions: " + "; ".join(result.assumptions) + ".", style="dim"))
     out.append(interview_footer(FOOTER, explain_topic="cold-starts"))
     return out
@@ -201,4 +217,4 @@ def frames(result, width: int = 80) -> list:
     """The timeline drawn column by column (30 frames)."""
     count = 30
     return [timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline",
-                           reveal=(i + 1) / count) for i in range(count)]
+                           width=timeline_width(width), reveal=(i + 1) / count) for i in range(count)]

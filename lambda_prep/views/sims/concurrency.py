@@ -17,7 +17,7 @@ FOOTER = (
     "otherwise throttled batches burn receive counts and good messages reach the DLQ.",
 )
 
-WIDTH = 60
+WIDTH = 50  # chart columns: with the 10-column labels and the totals, a line fits 80 columns
 
 
 def _limits(result):
@@ -64,7 +64,7 @@ def _chart(result, reveal: float = 1.0):
     text.append(sparkline(throttled[:shown], max(throttled) if throttled else 1) +
                 f"  {result.throttled:,} in all\n", style="red")
     text.append(f"{'tokens':>9} ", style="dim")
-    text.append(sparkline(tokens[:shown], 1000) + "  scaling bucket, 0..1,000", style="cyan")
+    text.append(sparkline(tokens[:shown], 1000) + "  bucket 0..1,000", style="cyan")
     return text
 
 

@@ -143,10 +143,12 @@ def _compare(data: dict):
     table.add_row("caller waits for", f"the handler: {sync['mean_wait_ms']:,.0f} ms on average",
                   "nothing: 202 at once", "nothing: the producer only sent a message")
     table.add_row("a function error", f"200 + X-Amz-Function-Error, seen by the caller ({sync['function_errors']:,})",
-                  f"retried by Lambda ({async_['error_retries']:,} retries)",
+                  f"retried by Lambda, up to {data['params']['max_retries']} times per event "
+                  f"({async_['error_retries']:,} retries in all)",
                   f"batch back to the queue after the visibility timeout ({esm['failed_batches']:,} batches)")
     table.add_row("a throttle", f"429 TooManyRequestsException to the caller ({sync['throttled']:,}); no retry",
-                  f"queued and retried with backoff ({async_['throttle_retries']:,} retries, up to 6 h)",
+                  f"queued and retried with backoff for up to {fmt.duration(data['params']['max_event_age_s'])} "
+                  f"({async_['throttle_retries']:,} retries in all)",
                   f"the poller backs off and retries ({esm['throttled_invokes']:,} throttled invokes)")
     table.add_row("succeeded", f"{sync['succeeded']:,} of {n:,}", f"{async_['succeeded']:,} of {n:,}",
                   f"{esm['succeeded']:,} of {n:,}")

@@ -49,21 +49,23 @@ def render(result, width: int = 80) -> list:
     p = result.params
     out: list = [Text("limits: one workload against Lambda's quotas", style="bold"), _timeline(result)]
 
+    from rich import box
+
     table = Table(title="Memory buys CPU (1,769 MB = 1 vCPU): the same job at each memory size",
-                  title_justify="left")
-    table.add_column("memory MB", justify="right")
-    table.add_column("vCPU", justify="right")
-    table.add_column("duration", justify="right")
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    # numbers never wrap or get cut; the bar gives way on a narrow screen (20 cells at 120 columns, 4 at 80)
+    for name in ("MB", "vCPU", "duration"):
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("one attempt", justify="right")
-    table.add_column("whole job", justify="right")
-    table.add_column("chunks", justify="right")
+    for name in ("1 attempt", "whole job", "chunks"):
+        table.add_column(name, justify="right", no_wrap=True)
+    bar_cells = max(4, min(20, width - 76))
     longest = max(r.duration_s for r in result.memory_table)
     for r in result.memory_table:
         style = "bold" if r.chosen else ""
         status = Text("times out" if r.killed else "fits", style="red" if r.killed else "green")
         table.add_row(Text(f"{r.memory_mb:,}" + (" ◀" if r.chosen else ""), style=style), f"{r.vcpus:.2f}",
-                      fmt.duration(r.duration_s), Text(bar(r.duration_s / longest, 20)) + Text(" ") + status,
+                      fmt.duration(r.duration_s), Text(bar(r.duration_s / longest, bar_cells)) + Text(" ") + status,
                       f"${r.cost:.4f}", f"${r.job_cost:.4f}", str(r.chunks))
     out.append(table)
     out.append(Text("One attempt: billed up to the timeout. Whole job: the full work, split into chunks under the "
@@ -98,7 +100,8 @@ def render(result, width: int = 80) -> list:
     out.append(interview_footer([
         "Hard limits: 15-minute timeout (a longer job is stopped and billed for the full 900 s), 6 MB sync "
         "and 1 MB async payloads (not 256 KB any more), /tmp 512 MB to 10 GB.",
-        "Memory is also the CPU dial: 1,769 MB is one vCPU, up to 6 vCPUs at 10,240 MB; for CPU-bound code "
+        "Memory is also the CPU dial: 1,769 MB is one vCPU, and AWS quotes up to 6 vCPUs at 10,240 MB (the "
+        "proportional share this model computes with is 5.79); for CPU-bound code "
         "more memory often costs about the same and runs faster.",
         "Past 15 minutes: split the work (Step Functions Map, SQS fan-out), checkpoint it, or move it to "
         "Fargate/Batch; pass big payloads through S3.",

@@ -132,7 +132,7 @@ def _break_even_table(result) -> Table:
     table.add_column("break-even", justify="right")
     table.add_column("= requests / month", justify="right")
     for b in result.break_even:
-        capacity = f"{b.rps_per_task:g} req/s (assumed)" if b.rps_per_task else "any load (F10)"
+        capacity = f"{b.rps_per_task:,.1f} req/s (assumed)" if b.rps_per_task else "any load (assumed)"
         table.add_row(f"{b.vcpu:g} vCPU / {b.gb:g} GB", fmt.money(b.fargate_monthly), capacity, f"{result.per_request:.4e}",
                       "never" if b.rps is None else f"{b.rps:.2f} req/s",
                       "-" if b.rps is None else f"{b.requests_per_month / 1e6:,.2f} M")

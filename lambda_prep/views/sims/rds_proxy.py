@@ -11,8 +11,9 @@ FOOTER = (
     "ALIVE (busy + idle), not concurrency, and a burst of new environments exhausts max_connections: "
     "'too many connections' errors.",
     "RDS Proxy pools connections: an invocation borrows one per transaction, the database sees at most "
-    "MaxConnectionsPercent of max_connections, and a burst waits (up to ConnectionBorrowTimeout, "
-    "120 s) instead of failing.",
+    "MaxConnectionsPercent of max_connections, and a burst waits instead of failing; but the wait is "
+    "inside the handler, so it ends at ConnectionBorrowTimeout (default 120 s) or the function timeout, "
+    "whichever comes first.",
     "Also: open the connection in init and reuse it, cap the function with reserved concurrency, "
     "and avoid session pinning.",
 )
@@ -64,6 +65,10 @@ def _table(result):
     table.add_column("direct", justify="right")
     table.add_column("RDS Proxy", justify="right")
     table.add_row("errors", f"{d.errors:,} ({fmt.percent(d.error_ratio)})", f"{p.errors:,} ({fmt.percent(p.error_ratio)})")
+    if p.errors:
+        table.add_row("  of which", "too many connections",
+                      f"{p.errors_by['borrow_timeout']:,} borrow timeout, "
+                      f"{p.errors_by['function_timeout']:,} function timeout")
     table.add_row("database connections avg / peak", f"{d.db_connections_avg:,.1f} / {d.db_connections_peak:,}",
                   f"{p.db_connections_avg:,.1f} / {p.db_connections_peak:,}")
     table.add_row("environments alive avg / peak", f"{d.environments_avg:,.1f} / {d.environments_peak:,}",

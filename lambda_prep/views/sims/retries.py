@@ -26,8 +26,9 @@ FOOTERS = {
         "Make the handler idempotent: retries and the at-least-once queue can deliver an event twice.",
     ],
     "sqs": [
-        "SQS: the poller does not retry by itself; a failed message reappears when its visibility timeout expires, "
-        "and after maxReceiveCount receives SQS moves it to the queue's DLQ (the function's DLQ is not used).",
+        "SQS: after a function error the message reappears when its visibility timeout expires (a throttled "
+        "invoke is retried by the poller, backing off, until then), and after maxReceiveCount receives SQS "
+        "moves it to the queue's DLQ (the function's DLQ is not used).",
         "Turn on ReportBatchItemFailures so one bad message does not send the whole batch back; set the visibility "
         "timeout to 6x the function timeout and maxReceiveCount to at least 5.",
     ],
@@ -36,6 +37,8 @@ FOOTERS = {
         "shard waits meanwhile (IteratorAge climbs).",
         "Set MaximumRetryAttempts, MaximumRecordAgeInSeconds, BisectBatchOnFunctionError and an on-failure "
         "destination; the destination receives batch metadata (shard, sequence numbers), not the records.",
+        "With ReportBatchItemFailures Lambda retries from the lowest failed sequence number: records after it "
+        "run again, so the handler must be idempotent. DynamoDB Streams are polled 4 times a second, Kinesis once.",
     ],
 }
 

@@ -159,8 +159,10 @@ def render(result, width: int = 80) -> list:
 
     out.append(Text("\n".join("• " + n for n in result.notes), style="dim"))
     out.append(interview_footer([
-        "An explicit Deny anywhere wins; otherwise, in one account an Allow in EITHER the identity or the "
-        "resource policy is enough, but cross-account needs both sides to allow.",
+        "An explicit Deny anywhere wins; otherwise, in one account an Allow in EITHER the identity policy or a "
+        "resource policy that names the principal itself (the user, the role or its session) is enough; a "
+        "resource policy naming only the account delegates to identity policies. Cross-account needs both "
+        "sides to allow.",
         "The execution role says what the function may touch; the resource-based policy says who may invoke "
         "it (S3, SNS... scoped with aws:SourceArn and aws:SourceAccount).",
         "Least privilege: exact actions and ARNs instead of \"*\"; IAM Access Analyzer can generate a policy "

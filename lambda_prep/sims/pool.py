@@ -75,9 +75,10 @@ CHUNK = 4096  # random draws made at a time: a list comprehension is much faster
 
 def _exponentials(rng, mean: float) -> Iterator[list[float]]:
     """Endless chunks of exponential draws of the given mean (inverse transform)."""
-    random = rng.random
+    random, scale = rng.random, -mean
     while True:
-        yield [-log(1.0 - random()) * mean for _ in range(CHUNK)]
+        # map(log, ...) runs in C; 1 - random() is in (0, 1], so log never sees 0
+        yield [scale * x for x in map(log, [1.0 - random() for _ in repeat(None, CHUNK)])]
 
 
 def poisson_arrivals(rng, rate: float, count: int) -> Iterator[float]:
@@ -602,41 +603,6 @@ class Pool:
         """Environments recorded in the window: id, born, provisioned, cold_s, reclaimed (or
         None), runs [[start, handler_start, end or None], ...]."""
         return [self._timeline_envs[k] for k in sorted(self._timeline_envs)]
-
-
-def timeline_rows(stats: PoolStats, width: int, *, max_rows: int = 16) -> tuple[list[tuple[str, str]], float]:
-    """The recorded window drawn as text rows, one per environment: '▓' init/restore, '█' handler,
-    '·' alive and idle, ' ' not alive. Returns ([(label, row)], seconds per column)."""
-    end = stats.timeline_end_s or stats.horizon_s
-    if end <= 0 or width <= 0:
-        return [], 0.0
-    step = end / width
-    rows = []
-    for env in stats.timeline[:max_rows]:
-        cells = [" "] * width
-        born = env["born"]
-        gone = env["reclaimed"] if env["reclaimed"] is not None else end
-        for i in range(width):
-            mid = (i + 0.5) * step
-            if born <= mid < gone:
-                cells[i] = "·"
-        for start, handler_start, stop in env["runs"]:
-            stop = end if stop is None else stop
-            _paint(cells, handler_start, stop, step, "█")
-        for start, handler_start, stop in env["runs"]:  # init last: a cold start always shows
-            _paint(cells, start, handler_start, step, "▓")
-        label = f"{'P' if env['provisioned'] else 'E'}{env['id'] + 1:<3d}"
-        rows.append((label, "".join(cells)))
-    return rows, step
-
-
-def _paint(cells: list[str], start: float, stop: float, step: float, char: str) -> None:
-    if stop <= start:
-        return
-    first = int(start / step)
-    last = max(first, math.ceil(stop / step) - 1)
-    for i in range(max(0, first), min(len(cells), last + 1)):
-        cells[i] = char
 
 
 def check_traffic(params, *, max_requests: int) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 
 from lambda_prep.views.sims import format as fmt
+from lambda_prep.views.sims.charts import resample, sparkline  # noqa: F401  (shared with other views)
 from lambda_prep.views.sims.common import interview_footer
 
-SPARK = "▁▂▃▄▅▆▇█"
 
 
 # --- shared helpers -----------------------------------------------------------------------------
@@ -24,42 +24,15 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 
-def sparkline(values, top: float | None = None) -> str:
-    """One character per value, scaled to `top` (default: the largest value)."""
-    values = list(values)
-    if not values:
-        return ""
-    top = max(values) if top is None else top
-    if top <= 0:
-        return SPARK[0] * len(values)
-    return "".join(" " if v <= 0 else SPARK[min(len(SPARK) - 1, int(v / top * (len(SPARK) - 1) + 0.5))]
-                   for v in values)
-
-
-def resample(samples: list, width: int, column: int, how: str = "max") -> list[float]:
-    """Squeeze per-sample values (samples[i][column]) into `width` buckets (max or sum)."""
-    if not samples:
-        return []
-    if len(samples) <= width:
-        return [s[column] for s in samples]
-    out = []
-    for i in range(width):
-        chunk = samples[i * len(samples) // width:(i + 1) * len(samples) // width] or [samples[-1]]
-        values = [s[column] for s in chunk]
-        out.append(max(values) if how == "max" else sum(values))
-    return out
-
-
 def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64, max_rows: int = 16,
                    reveal: float = 1.0):
     """The environments of the first seconds, one row each ('reveal' < 1 hides the later part)."""
     from rich.panel import Panel
     from rich.text import Text
 
-    from lambda_prep.sims.pool import PoolStats, timeline_rows
+    from lambda_prep.views.sims.charts import timeline_rows
 
-    stats = PoolStats(timeline=timeline, timeline_end_s=end_s)
-    rows, step = timeline_rows(stats, width, max_rows=max_rows)
+    rows, step = timeline_rows(timeline, end_s, width, max_rows=max_rows)
     shown = max(0, min(width, math.ceil(width * reveal)))
     body = Text()
     if not rows:

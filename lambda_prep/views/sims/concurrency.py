@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lambda_prep.views.sims.cold_start import resample, sparkline
+from lambda_prep.views.sims.charts import resample, sparkline
 from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import bar, interview_footer
 

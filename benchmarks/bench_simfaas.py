@@ -49,7 +49,13 @@ params = model.Params(requests=requests, arrival_rate={rate}, duration_ms={durat
 if trace:
     tracemalloc.start()
 model.run(params, 1)
-out = {{"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}
+# VmHWM (Linux) is this process's own peak; ru_maxrss can carry the parent's peak across exec
+try:
+    hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    peak_kb = int(hwm.split()[1])
+except (OSError, StopIteration):
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = {{"peak_rss_mb": peak_kb / 1024}}
 if trace:
     out["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
 print(json.dumps(out))

@@ -89,6 +89,10 @@ def retries(
     retention_hours: float = typer.Option(24.0, "--retention-hours",
                                           help="stream: record retention, 24-8,760 h (Kinesis default 24 h; "
                                                "DynamoDB Streams: 24 h)."),
+    parallelization_factor: int = typer.Option(
+        1, "--parallelization-factor",
+        help="stream: ParallelizationFactor, 1-10 (AWS default 1): batches of one shard processed at once, in "
+             "order per partition key."),
     stream_type: StreamType = typer.Option(
         StreamType.kinesis, "--stream-type", case_sensitive=False,
         help="stream: kinesis (each shard polled once a second) or dynamodb (4 times a second)."),
@@ -147,5 +151,6 @@ def retries(
         "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"], src["stream"]),
         "batch_size": (src["sqs"], src["stream"]),
         "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
-        "retention_hours": (src["stream"],), "stream_type": (src["stream"],)})
+        "retention_hours": (src["stream"],), "stream_type": (src["stream"],),
+        "parallelization_factor": (src["stream"],)})
     simulate(ctx, "retries")

@@ -212,3 +212,29 @@ def test_sqs_mapping_ceiling_states_the_disagreement():
     assert int(facts.SQS_MAX_BATCHES) == 1000 and int(facts.SQS_MAX_BATCHES_NEWER) == 1250
     r = concurrency.run(concurrency.Params(requests=1_000, sqs_messages=1_000), 1)
     assert any("1,250" in a and "1,000" in a for a in r.to_json()["assumptions"])
+
+
+def test_stream_parallelization_factor_reads_several_batches_of_a_shard_at_once():
+    """ParallelizationFactor (1-10) was missing: a shard was always read one batch at a time."""
+    kw = dict(source="stream", events=1000, batch_size=10, duration_ms=1000, arrival_rate=0.0, poison_at=0)
+    one = retries.run(retries.Params(**kw), 1).to_json()["results"]
+    four = retries.run(retries.Params(parallelization_factor=4, **kw), 1).to_json()["results"]
+    assert one["succeeded"] == four["succeeded"] == 1000
+    assert one["simulated_s"] == pytest.approx(101, abs=1) and four["simulated_s"] == pytest.approx(26, abs=1)
+    assert facts.PARALLELIZATION_FACTOR_RANGE.value == (1, 10)
+    with pytest.raises(ParamError, match="1 to 10"):
+        retries.Params(source="stream", parallelization_factor=11)
+    result = runner.invoke(app, ["simulate", "retries", "--source", "sqs", "--parallelization-factor", "2"])
+    assert result.exit_code == 2 and "--source stream" in result.output
+
+
+def test_a_poison_record_blocks_only_its_partition_key_lane():
+    kw = dict(source="stream", events=400, arrival_rate=10.0, poison_at=101, batch_size=10)
+    one = retries.run(retries.Params(**kw), 1).to_json()["results"]
+    four = retries.run(retries.Params(parallelization_factor=4, **kw), 1).to_json()["results"]
+    # the poison record's batch holds only records of its own partition-key lane; the other lanes go on
+    assert four["shard_log_lane"] == 100 % 4 and one["shard_log_lane"] is None
+    blocked = [e for e in four["shard_log"] if e.get("first") and e["first"] <= 101 <= e.get("last", 0)]
+    assert blocked and all((e["first"] - 1) % 4 == 100 % 4 and (e["last"] - 1) % 4 == 100 % 4 for e in blocked)
+    # the expiring batch takes fewer good records with it: only the poison lane's records share its batch
+    assert four["dead_lettered"] < one["dead_lettered"]

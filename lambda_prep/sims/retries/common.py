@@ -78,6 +78,7 @@ class Params:
     max_record_age_s: int = -1
     bisect: bool = False
     retention_hours: float = 24.0
+    parallelization_factor: int = 1  # ParallelizationFactor: concurrent batches per shard, 1-10 (AWS default 1)
     stream_type: str = "kinesis"  # kinesis (polled once a second per shard) or dynamodb (4 times a second)
 
     def __post_init__(self) -> None:
@@ -123,6 +124,9 @@ class Params:
                         why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
             check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
         else:
+            low, high = F.PARALLELIZATION_FACTOR_RANGE.value
+            check_range("parallelization_factor", self.parallelization_factor, low, high,
+                        why="ParallelizationFactor: concurrent batches per shard, 1 (default) to 10")
             if self.stream_type not in STREAM_TYPES:
                 raise ParamError(f"--stream-type must be one of {', '.join(STREAM_TYPES)}, got {self.stream_type!r}")
             if self.stream_type == "dynamodb" and self.retention_hours != 24:

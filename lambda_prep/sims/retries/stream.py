@@ -13,15 +13,122 @@ from lambda_prep.sims.retries.common import (
 
 
 def run(prm: Params, seed, progress) -> Result:
+    """One shard. With ParallelizationFactor N, Lambda reads up to N batches of the shard at once,
+    keeping order per partition key: the records are split into N lanes by key (MODEL: record i
+    has key i, hashed to lane i mod N), each lane read in order and blocked on its own."""
     r = rng(seed)
     engine = Engine()
     tick = _Progress(progress)
-    n_records = prm.events
-    arrivals = list(_arrivals(r, n_records, prm.arrival_rate))
+    arrivals_all = list(_arrivals(r, prm.events, prm.arrival_rate))
+    factor = min(prm.parallelization_factor, prm.events)
+    members = [list(range(k, prm.events, factor)) for k in range(factor)]
+    poison = prm.poison_at - 1
+    lanes = [_lane(prm, r, engine, tick, [arrivals_all[i] for i in lane],
+                   lane.index(poison) if poison in lane else -1) for lane in members]
+    engine.run()
+    tick.flush()
+    # the lane shown record by record: the one holding the poison record (else the first)
+    shown = next((k for k, lane in enumerate(members) if poison in lane), 0)
+    to_global = members[shown]
+    lane = lanes[shown]
+    arrivals = [arrivals_all[i] for i in to_global]
+    state = {key: sum(l["state"][key] for l in lanes)
+             for key in ("succeeded", "dead", "lost", "invocations", "failures", "reprocessed")}
+    state["max_block"] = max(l["state"]["max_block"] for l in lanes)
+    attempts = [a for l in lanes for a in l["attempts"]]
+    reasons: dict[str, int] = {}
+    for l in lanes:
+        for key, count in l["reasons"].items():
+            reasons[key] = reasons.get(key, 0) + count
+    dead_times = [t for l in lanes for t in l["dead_times"]]
+    ages = sorted(a for l in lanes for a in l["ages"])
+    log, log_dropped, discarded = lane["log"], lane["log_dropped"], lane["discarded"]
+    if factor > 1:  # lane-local record numbers back to the shard's
+        for entry in log:
+            for key in ("first", "last"):
+                if key in entry:
+                    entry[key] = to_global[entry[key] - 1] + 1
+        for d in discarded:
+            d["first"], d["last"] = to_global[d["first"] - 1] + 1, to_global[d["last"] - 1] + 1
+        arrivals = arrivals_all
+    poll_every = STREAM_POLL_INTERVAL_S[prm.stream_type]
+    timed_out = prm.duration_ms > prm.timeout_s * 1000
+
+    histogram: dict[int, int] = {}
+    for a in attempts:
+        histogram[a] = histogram.get(a, 0) + 1
+    record = None
+    if discarded and prm.on_failure == "destination":
+        d = discarded[0]
+        record = {
+            "target": "on-failure destination",
+            "content": "metadata about the discarded batch (shard and sequence numbers), not the records: read "
+                       "them from the stream before they expire (SQS or SNS destination; S3 also gets the records)"
+                       + ("" if d["reason"] == "RetryAttemptsExhausted" else
+                          f". The condition value {d['reason']} is this model's label, not checked against AWS"),
+            "body": {
+                "requestContext": {"requestId": _request_id(seed, d["first"]), "functionArn": FUNCTION_ARN,
+                                   "condition": d["reason"], "approximateInvokeCount": d["failed_attempts"]},
+                "responseContext": ({"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
+                                    if d["invoked"] else {}),
+                "version": "1.0",
+                "timestamp": _stamp(d["t"]),
+                # DynamoDB Streams name the block DDBStreamBatchInfo (with-ddb.html's example record)
+                ("DDBStreamBatchInfo" if prm.stream_type == "dynamodb" else "KinesisBatchInfo"): {
+                    "shardId": "shardId-000000000000",
+                    "startSequenceNumber": str(d["first"]),
+                    "endSequenceNumber": str(d["last"]),
+                    "approximateArrivalOfFirstRecord": _stamp(arrivals[d["first"] - 1]),
+                    "approximateArrivalOfLastRecord": _stamp(arrivals[d["last"] - 1]),
+                    "batchSize": d["last"] - d["first"] + 1,
+                    "streamArn": DDB_STREAM_ARN if prm.stream_type == "dynamodb" else STREAM_ARN,
+                },
+            },
+        }
+    warnings = []
+    if prm.max_retry_attempts == -1 and prm.max_record_age_s == -1 and not prm.bisect:
+        warnings.append("Default stream settings: a failing record blocks its shard until it expires "
+                        f"({prm.retention_hours:g} h here). Set --max-retry-attempts, --max-record-age-s, "
+                        "--bisect and an on-failure destination.")
+    if timed_out:
+        warnings.append(f"The handler takes {prm.duration_ms:g} ms but the timeout is {prm.timeout_s:g} s: "
+                        "every batch times out.")
+    end_time = engine.now
+    return Result(params=prm, succeeded=state["succeeded"], dead_lettered=state["dead"], lost=state["lost"],
+                  attempts=sum(attempts), reasons=reasons, attempts_histogram=histogram,
+                  dead_letter_times=dead_times, examples=[], failure_record=record, sim_end_s=end_time,
+                  warnings=warnings,
+                  extra={"invocations": state["invocations"], "failed_invocations": state["failures"],
+                         "blocked_s": round(state["max_block"], 3),
+                         "poll_interval_s": poll_every,
+                         "reprocessed_successes": state["reprocessed"],
+                         "parallelization_factor": factor, "shard_log_lane": shown if factor > 1 else None,
+                         "max_iterator_age_s": round(max((a for _, a in ages), default=0.0), 3),
+                         "iterator_age": _age_series(ages, end_time),
+                         "discarded_batches": discarded,
+                         "shard_log": log, "shard_log_more": log_dropped[0],
+                         "poison_record": prm.poison_at or None})
+
+
+def _age_series(ages: list[tuple[float, float]], end: float) -> list[dict]:
+    """IteratorAge (age of the last record of each batch sent) as the maximum per time bucket."""
+    if not ages:
+        return []
+    width = max(end, 1e-9) / ITERATOR_AGE_POINTS
+    buckets: dict[int, float] = {}
+    for t, age in ages:
+        b = min(int(t / width), ITERATOR_AGE_POINTS - 1)
+        buckets[b] = max(buckets.get(b, 0.0), age)
+    return [{"t": round(b * width, 3), "age_s": round(buckets[b], 3)} for b in sorted(buckets)]
+
+
+def _lane(prm: Params, r, engine: Engine, tick: _Progress, arrivals: list[float], poison: int) -> dict:
+    """Records read in order, one batch at a time (a shard, or one partition-key lane of it):
+    schedules its polls on `engine` and returns its books, filled in as the engine runs."""
+    n_records = len(arrivals)
     p, size = prm.failure_rate, prm.batch_size
     run_s = min(prm.duration_ms / 1000, prm.timeout_s)
     timed_out = prm.duration_ms > prm.timeout_s * 1000
-    poison = prm.poison_at - 1
     poll_every = STREAM_POLL_INTERVAL_S[prm.stream_type]
     retention = prm.retention_hours * 3600.0
     max_age = float(prm.max_record_age_s) if prm.max_record_age_s != -1 else math.inf
@@ -196,71 +303,5 @@ def run(prm: Params, seed, progress) -> Result:
 
     if n_records:
         schedule_poll(arrivals[0])
-    engine.run()
-    tick.flush()
-
-    histogram: dict[int, int] = {}
-    for a in attempts:
-        histogram[a] = histogram.get(a, 0) + 1
-    record = None
-    if discarded and prm.on_failure == "destination":
-        d = discarded[0]
-        record = {
-            "target": "on-failure destination",
-            "content": "metadata about the discarded batch (shard and sequence numbers), not the records: read "
-                       "them from the stream before they expire (SQS or SNS destination; S3 also gets the records)"
-                       + ("" if d["reason"] == "RetryAttemptsExhausted" else
-                          f". The condition value {d['reason']} is this model's label, not checked against AWS"),
-            "body": {
-                "requestContext": {"requestId": _request_id(seed, d["first"]), "functionArn": FUNCTION_ARN,
-                                   "condition": d["reason"], "approximateInvokeCount": d["failed_attempts"]},
-                "responseContext": ({"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}
-                                    if d["invoked"] else {}),
-                "version": "1.0",
-                "timestamp": _stamp(d["t"]),
-                # DynamoDB Streams name the block DDBStreamBatchInfo (with-ddb.html's example record)
-                ("DDBStreamBatchInfo" if prm.stream_type == "dynamodb" else "KinesisBatchInfo"): {
-                    "shardId": "shardId-000000000000",
-                    "startSequenceNumber": str(d["first"]),
-                    "endSequenceNumber": str(d["last"]),
-                    "approximateArrivalOfFirstRecord": _stamp(arrivals[d["first"] - 1]),
-                    "approximateArrivalOfLastRecord": _stamp(arrivals[d["last"] - 1]),
-                    "batchSize": d["last"] - d["first"] + 1,
-                    "streamArn": DDB_STREAM_ARN if prm.stream_type == "dynamodb" else STREAM_ARN,
-                },
-            },
-        }
-    warnings = []
-    if prm.max_retry_attempts == -1 and prm.max_record_age_s == -1 and not prm.bisect:
-        warnings.append("Default stream settings: a failing record blocks its shard until it expires "
-                        f"({prm.retention_hours:g} h here). Set --max-retry-attempts, --max-record-age-s, "
-                        "--bisect and an on-failure destination.")
-    if timed_out:
-        warnings.append(f"The handler takes {prm.duration_ms:g} ms but the timeout is {prm.timeout_s:g} s: "
-                        "every batch times out.")
-    end_time = engine.now
-    return Result(params=prm, succeeded=state["succeeded"], dead_lettered=state["dead"], lost=state["lost"],
-                  attempts=sum(attempts), reasons=reasons, attempts_histogram=histogram,
-                  dead_letter_times=dead_times, examples=[], failure_record=record, sim_end_s=end_time,
-                  warnings=warnings,
-                  extra={"invocations": state["invocations"], "failed_invocations": state["failures"],
-                         "blocked_s": round(state["max_block"], 3),
-                         "poll_interval_s": poll_every,
-                         "reprocessed_successes": state["reprocessed"],
-                         "max_iterator_age_s": round(max((a for _, a in ages), default=0.0), 3),
-                         "iterator_age": _age_series(ages, end_time),
-                         "discarded_batches": discarded,
-                         "shard_log": log, "shard_log_more": log_dropped[0],
-                         "poison_record": prm.poison_at or None})
-
-
-def _age_series(ages: list[tuple[float, float]], end: float) -> list[dict]:
-    """IteratorAge (age of the last record of each batch sent) as the maximum per time bucket."""
-    if not ages:
-        return []
-    width = max(end, 1e-9) / ITERATOR_AGE_POINTS
-    buckets: dict[int, float] = {}
-    for t, age in ages:
-        b = min(int(t / width), ITERATOR_AGE_POINTS - 1)
-        buckets[b] = max(buckets.get(b, 0.0), age)
-    return [{"t": round(b * width, 3), "age_s": round(buckets[b], 3)} for b in sorted(buckets)]
+    return {"state": state, "attempts": attempts, "reasons": reasons, "dead_times": dead_times, "ages": ages,
+            "log": log, "log_dropped": log_dropped, "discarded": discarded}

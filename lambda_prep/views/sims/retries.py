@@ -102,7 +102,10 @@ def _header(data: dict):
         age = "-1 (no limit)" if prm["max_record_age_s"] == -1 else f"{prm['max_record_age_s']:,} s"
         lines.append(f"batch size {prm['batch_size']}; MaximumRetryAttempts {retries}; MaximumRecordAgeInSeconds "
                      f"{age}; bisect {'on' if prm['bisect'] else 'off'}; retention {prm['retention_hours']:g} h; "
-                     f"on failure: {prm['on_failure']}")
+                     f"on failure: {prm['on_failure']}; {prm['stream_type']} stream, polled every "
+                     f"{fmt.duration(data['poll_interval_s'])}; ParallelizationFactor {prm['parallelization_factor']}"
+                     + (f" (the shard log shows the lane, by partition key, of record {prm['poison_at']})"
+                        if prm['parallelization_factor'] > 1 and prm['poison_at'] else ""))
     text = Text(lines[0] + "\n", style="bold")
     text.append("\n".join(lines[1:]), style="dim")
     return text

@@ -130,7 +130,8 @@ def retries(
 
     \b
     Model assumptions: attempts fail independently with the failure rate; a batch fails if any
-    record fails; no queue delay before the first async attempt; a fixed pool of 5 SQS pollers;
+    record fails; no queue delay before the first async attempt; SQS pollers starting at 5, growing
+    while messages wait and backing off after failed batches;
     a failing stream batch is retried with backoff from 1 s doubling to 5 min (AWS does not
     document the timing); bisected halves are retried at once and keep the parent's retry count
     (AWS: splitting does not count towards the retry quota).

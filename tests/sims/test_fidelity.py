@@ -238,3 +238,14 @@ def test_a_poison_record_blocks_only_its_partition_key_lane():
     assert blocked and all((e["first"] - 1) % 4 == 100 % 4 and (e["last"] - 1) % 4 == 100 % 4 for e in blocked)
     # the expiring batch takes fewer good records with it: only the poison lane's records share its batch
     assert four["dead_lettered"] < one["dead_lettered"]
+
+
+def test_retries_sqs_uses_the_shared_poller_model():
+    """The SQS pollers were modelled three ways (5 growing, 5 fixed, 1); retries now scales them like
+    concurrency does, and backs off after failed batches unless partial batch responses are on."""
+    grow = retries.run(retries.Params(source="sqs", events=20_000, failure_rate=0.0, duration_ms=1000), 1)
+    assert grow.to_json()["results"]["peak_pollers"] > 5
+    failing = retries.run(retries.Params(source="sqs", events=20_000, failure_rate=0.5, duration_ms=1000), 1)
+    partial = retries.run(retries.Params(source="sqs", events=20_000, failure_rate=0.5, duration_ms=1000,
+                                         partial_batch=True), 1)
+    assert failing.to_json()["results"]["peak_pollers"] < partial.to_json()["results"]["peak_pollers"]

@@ -18,9 +18,9 @@ Three sources, one module each (async_.py, sqs.py, stream.py), sharing common.py
   records are too old; BisectBatchOnFunctionError splits it in two to isolate the bad record.
 
 Model choices (labelled as such in --help): each attempt fails independently with probability p;
-a batch fails if any record in it fails; no queue delay before the first async attempt; a fixed
-pool of 5 SQS pollers; the retry timing of a failing stream batch (not documented by AWS) is an
-exponential backoff from 1 s to 5 min; bisect splits are retried at once and keep the parent's
+a batch fails if any record in it fails; no queue delay before the first async attempt; the
+SQS pollers of sims/sqs.py (5, growing, backing off); the retry timing of a failing stream batch
+(not documented by AWS) is an exponential backoff from 1 s to 5 min; bisect splits are retried at once and keep the parent's
 retry count ("splitting a batch does not count towards the retry quota").
 """
 

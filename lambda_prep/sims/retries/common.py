@@ -15,7 +15,6 @@ ON_FAILURE = ("destination", "dlq", "none")
 ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
 ASYNC_MAX_EVENT_AGE_S = int(F.ASYNC_MAX_EVENT_AGE_S)
 SQS_DEFAULT_VISIBILITY_TIMEOUT_S = int(F.SQS_DEFAULT_VISIBILITY_TIMEOUT_S)
-SQS_POLLERS = int(F.SQS_START_BATCHES)  # the mapping starts with 5 concurrent batches (model: fixed at 5)
 STREAM_TYPES = ("kinesis", "dynamodb")
 STREAM_POLL_INTERVAL_S = {"kinesis": 1.0 / F.KINESIS_POLLS_PER_S.value,  # once a second per shard
                           "dynamodb": 1.0 / F.DDB_POLLS_PER_S.value}  # "a base rate of 4 times per second"
@@ -41,7 +40,9 @@ RUN_SOURCES = {
 RUN_ASSUMPTIONS = {
     "async": ("attempts fail independently with the failure rate", "no queue delay before the first attempt"),
     "sqs": ("attempts fail independently with the failure rate; a batch fails if any message fails "
-            "(unless partial batch responses are on)", "a fixed pool of 5 pollers (AWS starts with 5 and scales)"),
+            "(unless partial batch responses are on)",
+            "the mapping's pollers: 5 at first, +5 a second while messages wait, halved after a second with a "
+            "failed batch (not with partial batch responses: AWS does not scale polling down then)"),
     "stream": ("attempts fail independently with the failure rate; a batch fails if any record fails",
                "a failing batch is retried with backoff from 1 s doubling to 5 min (AWS does not document the timing)",
                "bisected halves are retried at once and keep the parent's retry count (AWS: splitting does not "

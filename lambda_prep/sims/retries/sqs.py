@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import deque
 
 from lambda_prep.sims.common import rng
+from lambda_prep.sims import sqs as mapping
 from lambda_prep.sims.engine import Engine
 from lambda_prep.sims.retries.common import (
-    Params, Result, SQS_POLLERS, TRACE_LIMIT, _Progress, _arrivals, _pick_examples, _stamp, _steps_rounded,
+    Params, Result, TRACE_LIMIT, _Progress, _arrivals, _pick_examples, _stamp, _steps_rounded,
 )
 
 
@@ -27,7 +28,9 @@ def run(prm: Params, seed, progress) -> Result:
     timed_out = prm.duration_ms > prm.timeout_s * 1000
     poison = prm.poison_at - 1
     visible: deque[_Message] = deque()
-    state = {"idle": SQS_POLLERS, "pending": False, "succeeded": 0, "dead": 0, "attempts": 0,
+    # the mapping's pollers: the same control loop as the concurrency simulation (sims/sqs.py)
+    pollers = mapping.Pollers()
+    state = {"in_flight": 0, "pending": False, "succeeded": 0, "dead": 0, "attempts": 0,
              "duplicates": 0, "batches": 0, "failed_batches": 0}
     histogram: dict[int, int] = {}
     dead_times: list[float] = []
@@ -71,9 +74,9 @@ def run(prm: Params, seed, progress) -> Result:
 
     def dispatch() -> None:
         state["pending"] = False
-        while state["idle"] and visible:
+        while state["in_flight"] < pollers.limit and visible:
             batch = [visible.popleft() for _ in range(min(size, len(visible)))]
-            state["idle"] -= 1
+            state["in_flight"] += 1
             state["batches"] += 1
             fails = []
             for m in batch:
@@ -85,11 +88,13 @@ def run(prm: Params, seed, progress) -> Result:
             engine.at(engine.now + run_s, done, batch, fails, engine.now)
 
     def done(batch: list[_Message], fails: list[bool], received: float) -> None:
-        state["idle"] += 1
+        state["in_flight"] -= 1
         back: list[_Message] = []
         any_failed = any(fails)
         if any_failed:
             state["failed_batches"] += 1
+            if not prm.partial_batch:  # with ReportBatchItemFailures Lambda does not scale polling down
+                pollers.throttle()
         for m, failed in zip(batch, fails):
             if not any_failed or (prm.partial_batch and not failed):
                 state["succeeded"] += 1
@@ -119,6 +124,16 @@ def run(prm: Params, seed, progress) -> Result:
             state["pending"] = True
             engine.after(0, dispatch)
 
+    def tick_pollers() -> None:
+        if state["succeeded"] + state["dead"] >= prm.events:
+            return
+        pollers.tick(bool(visible))
+        if visible and not state["pending"]:
+            state["pending"] = True
+            engine.after(0, dispatch)
+        engine.after(1.0, tick_pollers)
+
+    engine.at(1.0, tick_pollers)
     messages = [_Message(i, t) for i, t in enumerate(_arrivals(r, prm.events, prm.arrival_rate))]
     if prm.arrival_rate == 0:
         engine.at(0.0, send, messages)
@@ -158,6 +173,7 @@ def run(prm: Params, seed, progress) -> Result:
                   examples=[_steps_rounded(e) for e in examples], failure_record=record, sim_end_s=engine.now,
                   warnings=warnings,
                   extra={"duplicate_processing": state["duplicates"], "batches": state["batches"],
+                         "peak_pollers": pollers.peak,
                          "failed_batches": state["failed_batches"],
                          "mean_batch_size": round(state["attempts"] / max(1, state["batches"]), 3)})
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from lambda_prep.exit_codes import ExitCode
 
 app = typer.Typer(
     help="Watch Lambda behave: small deterministic models drawn in the terminal.",
@@ -134,11 +133,11 @@ def _list(
         term.console.print(renderable)
 
 
-def _usage_error(ctx: typer.Context, message: str):
-    from lambda_prep.terminal import Terminal
+def _usage_error(ctx: typer.Context, message: str, advice: str | None = None):
+    """Exit 2 through the one error boundary (lambda_prep/errors.py prints "Error: ..." and the advice)."""
+    from lambda_prep.errors import UsageError
 
-    Terminal(no_color=bool(((ctx.find_root().obj) or {}).get("no_color"))).error(f"Error: {message}")
-    raise typer.Exit(int(ExitCode.USAGE))
+    raise UsageError(message, advice=advice)
 
 
 # --- flags that belong to one variant ----------------------------------------------------------------
@@ -164,7 +163,7 @@ def only_for(ctx: typer.Context, variant: str, takes: dict[str, tuple[str, ...]]
         source = ctx.get_parameter_source(name)
         if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):  # typed, not a default
             _usage_error(ctx, f"{flag(ctx, name)} does not apply to {variant}; it applies to "
-                              f"{' or '.join(variants)}.\nSee: lambda-prep simulate {ctx.info_name} --help")
+                              f"{' or '.join(variants)}.", f"See: lambda-prep simulate {ctx.info_name} --help")
 
 
 # --- running -----------------------------------------------------------------------------------------
@@ -184,12 +183,15 @@ def params_from_options(ctx: typer.Context, model) -> Any:
     return model.Params(**values)
 
 
-def simulate(ctx: typer.Context, name: str, make_params: Callable[[Any], Any] | None = None) -> None:
+def simulate(ctx: typer.Context, name: str, make_params: Callable[[Any], Any] | None = None, *,
+             applies: tuple[str, dict[str, tuple[str, ...]]] | None = None) -> None:
     """Build the params, run the model, show the result: the one call every command makes.
 
     `make_params(model)` builds `model.Params(...)` (default: params_from_options); a ParamError
     there exits 2 with the valid range. --seed, --json and --animate come from the command's options.
     The model and view modules come from the registry and load only now (TAB completion stays fast).
+    `applies` = (chosen variant, {parameter: variants that take it}) for only_for(), checked once the
+    params are valid: a value out of range is reported as such, even for another variant's option.
     """
     seed = ctx.params.get("seed", DEFAULT_SEED)
     as_json, animate = ctx.params.get("as_json", False), ctx.params.get("animate", False)
@@ -205,6 +207,8 @@ def simulate(ctx: typer.Context, name: str, make_params: Callable[[Any], Any] | 
     model = importlib.import_module(spec.module)
     try:
         params = make_params(model)
+        if applies is not None:
+            only_for(ctx, *applies)
         steps = model.total_steps(params) if hasattr(model, "total_steps") else 0
         if steps >= PROGRESS_FROM and not as_json:
             with term.progress(steps, f"simulating {name}") as advance:
@@ -212,8 +216,8 @@ def simulate(ctx: typer.Context, name: str, make_params: Callable[[Any], Any] | 
         else:
             result = model.run(params, seed, None)
     except ParamError as exc:
-        term.error(f"Error: {exc}\nSee: lambda-prep simulate {name} --help")
-        raise typer.Exit(int(ExitCode.USAGE)) from None
+        exc.advice = f"See: lambda-prep simulate {name} --help"
+        raise  # printed, with exit 2, by the one error boundary (lambda_prep/errors.py)
     if as_json:
         term.echo(json.dumps(result.to_json(), indent=2, sort_keys=False))
         return

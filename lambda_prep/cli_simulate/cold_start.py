@@ -10,7 +10,7 @@ import typer
 from lambda_prep.cli_simulate._shared import (
     Animate, Architecture, ArchitectureOption, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit,
     DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, MemoryMb, Pattern, PatternOption, Reuse,
-    ReuseOption, Seed, app, only_for, simulate,
+    ReuseOption, Seed, app, simulate,
 )
 
 
@@ -116,5 +116,5 @@ def cold_start(
         --duration-dist exp --duration-ms 2000 --init-ms 250
     """
 
-    only_for(ctx, f"--pattern {pattern.value}", {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")})
-    simulate(ctx, "cold-start")
+    burst_only = {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")}
+    simulate(ctx, "cold-start", applies=(f"--pattern {pattern.value}", burst_only))

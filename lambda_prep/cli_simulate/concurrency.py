@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, ConcurrencyLimit, DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, Seed, app, only_for,
+    Animate, AsJson, ConcurrencyLimit, DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, Seed, app,
     simulate,
 )
 
@@ -102,7 +102,6 @@ def concurrency(
       lambda-prep simulate concurrency --json --no-sqs
     """
 
-    only_for(ctx, "--sqs" if sqs else "--no-sqs", {
+    simulate(ctx, "concurrency", applies=("--sqs" if sqs else "--no-sqs", {
         name: ("--sqs",) for name in ("sqs_messages", "batch_size", "visibility_timeout_s", "max_receive_count",
-                                      "sqs_reserved", "max_concurrency")})
-    simulate(ctx, "concurrency")
+                                      "sqs_reserved", "max_concurrency")}))

@@ -7,7 +7,7 @@ import typer
 
 from lambda_prep.cli_simulate._shared import (
     Animate, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit, DEFAULT_SEED, DurationDist,
-    DurationDistOption, KeepAliveS, Pattern, PatternOption, Reuse, ReuseOption, Seed, TimeoutS, app, only_for,
+    DurationDistOption, KeepAliveS, Pattern, PatternOption, Reuse, ReuseOption, Seed, TimeoutS, app,
     simulate,
 )
 
@@ -90,5 +90,5 @@ def rds_proxy(
       lambda-prep simulate rds-proxy --json
     """
 
-    only_for(ctx, f"--pattern {pattern.value}", {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")})
-    simulate(ctx, "rds-proxy")
+    burst_only = {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")}
+    simulate(ctx, "rds-proxy", applies=(f"--pattern {pattern.value}", burst_only))

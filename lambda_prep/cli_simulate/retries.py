@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, Seed, app, only_for, simulate,
+    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
 )
 
 
@@ -147,11 +147,10 @@ def retries(
     """
 
     src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
-    only_for(ctx, src[source.value], {
+    simulate(ctx, "retries", applies=(src[source.value], {
         "max_retries": (src["async"],), "max_event_age_s": (src["async"],),
         "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"], src["stream"]),
         "batch_size": (src["sqs"], src["stream"]),
         "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
         "retention_hours": (src["stream"],), "stream_type": (src["stream"],),
-        "parallelization_factor": (src["stream"],)})
-    simulate(ctx, "retries")
+        "parallelization_factor": (src["stream"],)}))

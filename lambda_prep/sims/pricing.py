@@ -98,7 +98,7 @@ class Params:
             raise ParamError(f"--fargate-vcpu must be one of {', '.join(f'{v:g}' for v in FARGATE_VCPU)}, "
                              f"got {self.fargate_vcpu:g} (Fargate task sizes)")
         check_range("fargate_gb", self.fargate_gb, 0.5, 120, why="Fargate task memory in GB")
-        check_range("fargate_rps_per_task", self.fargate_rps_per_task, 0, 1e6,
+        check_range("fargate_rps_per_task", self.fargate_rps_per_task, 0.001, 1e6, or_value=0,
                     why="requests per second one task can serve; 0 = derived from the CPU time of a request")
         check_range("cold_start_ratio", self.cold_start_ratio, 0, 1,
                     why="the share of invocations that start cold (INIT is billed since 1 Aug 2025)")

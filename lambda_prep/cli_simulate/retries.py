@@ -7,13 +7,20 @@ from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+)
 
 
 class Source(str, enum.Enum):
     async_ = "async"
     sqs = "sqs"
     stream = "stream"
+
+
+class StreamType(str, enum.Enum):
+    kinesis = "kinesis"
+    dynamodb = "dynamodb"
 
 
 class OnFailure(str, enum.Enum):
@@ -67,7 +74,9 @@ def retries(
         show_default=False),
     partial_batch: bool = typer.Option(
         False, "--partial-batch/--no-partial-batch",
-        help="sqs: ReportBatchItemFailures, so only failed messages return (AWS default off)."),
+        help="sqs or stream: ReportBatchItemFailures (AWS default off). sqs: only failed messages return; "
+             "stream: Lambda retries from the LOWEST failed sequence number, so successful records after it "
+             "are processed again."),
     max_retry_attempts: int = typer.Option(
         -1, "--max-retry-attempts",
         help="stream: MaximumRetryAttempts, -1 (AWS default: until the records expire) or 0-10,000."),
@@ -78,10 +87,18 @@ def retries(
                                 help="stream: BisectBatchOnFunctionError, split a failing batch in two "
                                      "(AWS default off)."),
     retention_hours: float = typer.Option(24.0, "--retention-hours",
-                                          help="stream: record retention, 24-8,760 h (Kinesis default 24 h)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+                                          help="stream: record retention, 24-8,760 h (Kinesis default 24 h; "
+                                               "DynamoDB Streams: 24 h)."),
+    parallelization_factor: int = typer.Option(
+        1, "--parallelization-factor",
+        help="stream: ParallelizationFactor, 1-10 (AWS default 1): batches of one shard processed at once, in "
+             "order per partition key."),
+    stream_type: StreamType = typer.Option(
+        StreamType.kinesis, "--stream-type", case_sensitive=False,
+        help="stream: kinesis (each shard polled once a second) or dynamodb (4 times a second)."),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Watch Lambda retry failing events: async queue, SQS mapping or stream shard.
 
@@ -113,7 +130,8 @@ def retries(
 
     \b
     Model assumptions: attempts fail independently with the failure rate; a batch fails if any
-    record fails; no queue delay before the first async attempt; a fixed pool of 5 SQS pollers;
+    record fails; no queue delay before the first async attempt; SQS pollers starting at 5, growing
+    while messages wait and backing off after failed batches;
     a failing stream batch is retried with backoff from 1 s doubling to 5 min (AWS does not
     document the timing); bisected halves are retried at once and keep the parent's retry count
     (AWS: splitting does not count towards the retry quota).
@@ -128,16 +146,11 @@ def retries(
       lambda-prep simulate retries --source stream --bisect --max-retry-attempts 2
     """
 
-    def build(progress):
-        from lambda_prep.sims import retries as model
-
-        params = model.Params(
-            source=source.value, failure_rate=failure_rate, events=events, arrival_rate=arrival_rate,
-            duration_ms=duration_ms, timeout_s=timeout_s, poison_at=poison_at, max_retries=max_retries,
-            max_event_age_s=max_event_age_s, on_failure=on_failure.value if on_failure else None,
-            visibility_timeout_s=visibility_timeout_s, max_receive_count=max_receive_count, batch_size=batch_size,
-            partial_batch=partial_batch, max_retry_attempts=max_retry_attempts, max_record_age_s=max_record_age_s,
-            bisect=bisect, retention_hours=retention_hours)
-        return model.run(params, seed, progress)
-
-    simulate(ctx, "retries", build, "retries", as_json=as_json, animate=animate, total_steps=events)
+    src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
+    simulate(ctx, "retries", applies=(src[source.value], {
+        "max_retries": (src["async"],), "max_event_age_s": (src["async"],),
+        "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"], src["stream"]),
+        "batch_size": (src["sqs"], src["stream"]),
+        "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
+        "retention_hours": (src["stream"],), "stream_type": (src["stream"],),
+        "parallelization_factor": (src["stream"],)}))

@@ -17,15 +17,18 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range
+from lambda_prep.sims import facts
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope
 from lambda_prep.sims.engine import Engine
 
-SECONDS_PER_MONTH = 730 * 3600  # the 730-hour month AWS pricing examples use
+SECONDS_PER_MONTH = facts.SECONDS_PER_MONTH  # the 730-hour month AWS pricing examples use
 COMPARE_REQUESTS = 20_000  # the comparison replays at most this many requests of the traffic
 TIMELINE_S = 60.0  # the environment timeline covers at most the first minute...
 TIMELINE_RUNS = 1000  # ... or the first 1,000 invocations
 RUNTIMES = tuple(P.INIT_MS_BY_RUNTIME)
+
+SOURCES = (facts.RUNTIME_ENV_URL, facts.INIT_BILLING_URL, facts.QUOTAS_URL, facts.CONCURRENCY_URL,
+           facts.SCALING_URL, facts.PROVISIONED_URL, facts.SNAPSTART_URL, facts.MEMORY_URL, facts.PRICING_URL)
 
 ASSUMPTIONS = (
     "keep-alive: AWS does not document how long an idle environment lives (default 600 s here)",
@@ -33,6 +36,8 @@ ASSUMPTIONS = (
     "init time by runtime, and the SnapStart restore time, are illustrative figures, not AWS's",
     "no per-environment maintenance recycling (AWS recycles environments every few hours)",
     "function timeout not modelled (a long exponential draw runs to completion)",
+    "the RPS limit (10 x the concurrency limit) is counted in whole seconds; provisioned concurrency's own "
+    "10 x PC limit is not modelled",
 )
 
 
@@ -77,7 +82,7 @@ class Params:
     def validate(self) -> None:
         P.check_traffic(self, max_requests=10_000_000)
         check_choice("runtime", self.runtime, RUNTIMES)
-        check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
+        check_choice("architecture", self.architecture, facts.ARCHITECTURES)
         if self.init_ms is not None:
             check_range("init_ms", self.init_ms, 0, P.MAX_INIT_MS,
                         why="the INIT phase may last at most 10 s for on-demand functions")
@@ -100,7 +105,9 @@ class Params:
         if self.snapstart:
             if self.runtime not in P.SNAPSTART_RUNTIMES:
                 raise ParamError(f"--snapstart needs --runtime java, python or dotnet, got {self.runtime} "
-                                 "(SnapStart supports Java 11+, Python 3.12+ and .NET 8+ only)")
+                                 "(on managed runtimes SnapStart supports Java 11+, Python 3.12+ and .NET 8+; "
+                                 "a container image of any runtime can use it with runtime hooks, which this "
+                                 "model does not simulate)")
             if self.provisioned:
                 raise ParamError("--snapstart cannot be combined with --provisioned "
                                  f"{self.provisioned} (must be 0: SnapStart does not support "
@@ -164,8 +171,7 @@ class Result:
     assumptions: tuple = ASSUMPTIONS
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "cold-start",
+        return envelope("cold-start", self.params, self.assumptions, SOURCES, {
             "requests": self.requests,
             "accepted": self.accepted,
             "cold_starts": self.cold_starts,
@@ -185,9 +191,7 @@ class Result:
             "cost": self.cost,
             "comparison_requests": self.comparison_requests,
             "comparison": [s.to_json() for s in self.comparison],
-            "params": self.params,
-            "assumptions": list(self.assumptions),
-        }
+        })
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -207,7 +211,7 @@ def simulate(params: Params, seed: int, *, requests: int, provisioned: int, snap
         params.burst_at_s + params.burst_every_s * requests / max(params.burst_size, 1))
     config = P.PoolConfig(
         cold_s=cold_ms / 1000.0, keep_alive_s=params.keep_alive_s, limit=params.limit,
-        provisioned=provisioned, reuse=params.reuse,
+        rps_limit=int(facts.RPS_PER_ENVIRONMENT) * params.limit, provisioned=provisioned, reuse=params.reuse,
         timeline_s=TIMELINE_S if timeline else 0.0, timeline_max_runs=TIMELINE_RUNS,
         sample_every_s=(expected_s / 60.0) if samples else 0.0)
     arrivals_rng, durations_rng = P.traffic_rngs(seed)
@@ -230,13 +234,13 @@ def cost(params: Params, stats: P.PoolStats, *, provisioned: int, snapstart: boo
     charges, not included (prices not verified). Free tier ignored.
     """
     gb = params.memory_mb / 1024.0
-    rate = prices.GB_SECOND[params.architecture]
-    requests = prices.request_cost(stats.accepted)
+    rate = facts.gb_second(params.architecture)
+    requests = facts.request_cost(stats.accepted)
     duration = (stats.handler_s + stats.init_s) * gb * rate
     provisioned_cost = 0.0
     if provisioned:
-        configured = provisioned * gb * stats.horizon_s * prices.PROVISIONED_GB_SECOND
-        invoked = stats.provisioned_handler_s * gb * prices.PROVISIONED_INVOKED_GB_SECOND
+        configured = provisioned * gb * stats.horizon_s * facts.PROVISIONED_GB_SECOND.value
+        invoked = stats.provisioned_handler_s * gb * facts.PROVISIONED_INVOKED_GB_SECOND.value
         provisioned_cost = configured + invoked
     total = requests + duration + provisioned_cost
     month = total * SECONDS_PER_MONTH / stats.horizon_s if stats.horizon_s > 0 else 0.0
@@ -247,7 +251,7 @@ def cost(params: Params, stats: P.PoolStats, *, provisioned: int, snapstart: boo
         notes.append("plus SnapStart snapshot caching and restore charges (not included)")
     return {"requests_usd": round(requests, 6), "duration_usd": round(duration, 6),
             "provisioned_usd": round(provisioned_cost, 6), "total_usd": round(total, 6),
-            "per_month_usd": round(month, 2), "prices_as_of": prices.PRICES_AS_OF,
+            "per_month_usd": round(month, 2), "prices_as_of": facts.PRICES_AS_OF,
             "note": "; ".join(notes)}
 
 
@@ -287,8 +291,9 @@ def comparison(params: Params, seed: int, count: int, progress=None) -> list[Sce
     else:
         empty = P.PoolStats()
         scenario = _scenario("snapstart", params, empty, P.LatencyHistogram(), provisioned=0,
-                             snapstart=True, note=f"not available for {params.runtime}: SnapStart "
-                                                  "supports Java 11+, Python 3.12+, .NET 8+")
+                             snapstart=True, note=f"not available on the managed {params.runtime} runtime "
+                                                  "(Java 11+, Python 3.12+, .NET 8+); container images: "
+                                                  "yes, with runtime hooks")
         scenario.available = False
         out.append(scenario)
     return out
@@ -313,7 +318,8 @@ def run(params: Params, seed: int, progress=None) -> Result:
         params=params_json, requests=stats.requests, accepted=stats.accepted,
         cold_starts=stats.cold_starts, cold_start_ratio=round(stats.cold_start_ratio, 6),
         throttled=stats.throttled, throttled_ratio=round(stats.throttled_ratio, 6),
-        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling},
+        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling,
+                      "rps_limit": stats.throttled_rate},
         avg_environments=round(stats.avg_alive, 4), avg_busy=round(stats.avg_busy, 4),
         peak_environments=stats.peak_alive, peak_busy=stats.peak_busy,
         environments_started=stats.envs_started, environments_reclaimed=stats.envs_reclaimed,

@@ -25,27 +25,22 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims import facts
+from lambda_prep.sims.common import ParamError, check_range, envelope
 from lambda_prep.sims.limits import MB_PER_VCPU, MEMORY_MAX_MB, MEMORY_MIN_MB
 
-ARCHES = ("x86_64", "arm64")
-HOURS_PER_MONTH = 730
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600  # 2,628,000
-FARGATE = {  # $ per vCPU-hour, $ per GB-hour, Linux, us-east-1, on demand (secondary sources)
-    "x86_64": {"vcpu_hour": 0.04048, "gb_hour": 0.004445},
-    "arm64": {"vcpu_hour": 0.03238, "gb_hour": 0.00356},
-}
-FARGATE_SOURCES = (
-    "https://www.vantage.sh/blog/fargate-pricing",
-    "https://www.wring.co/blog/aws-fargate-pricing-guide",
-)
+ARCHES = facts.ARCHITECTURES
+HOURS_PER_MONTH = int(facts.HOURS_PER_MONTH)
+SECONDS_PER_MONTH = facts.SECONDS_PER_MONTH  # 2,628,000
+FARGATE = {arch: {"vcpu_hour": vcpu, "gb_hour": gb} for arch, (vcpu, gb) in facts.table(facts.FARGATE).items()}
+FARGATE_SOURCES = facts.FARGATE_SOURCES
 FARGATE_VCPU = (0.25, 0.5, 1, 2, 4, 8, 16)
 REFERENCE_TASKS = ((0.25, 0.5), (1.0, 2.0))  # the two task sizes of simulation-notes F10
 SWEEP_MEMORY_MB = (128, 256, 512, 1024, 1536, 1769, 2048, 3008, 4096, 6144, 8192, 10240)
-TIER_1_GB_SECONDS = {"x86_64": 6e9, "arm64": 7.5e9}  # the first tier's size (lambda-facts §11)
+TIER_1_GB_SECONDS = facts.table(facts.TIER_1_GB_SECONDS)
+TARGET_UTILISATION = 0.7  # MODEL ASSUMPTION: how busy a Fargate task's vCPUs may run
 
-SOURCES = prices.SOURCES + FARGATE_SOURCES
+SOURCES = facts.PRICE_SOURCES + FARGATE_SOURCES
 
 
 def billed_ms(duration_ms: float) -> int:
@@ -54,7 +49,7 @@ def billed_ms(duration_ms: float) -> int:
 
 def per_request_cost(duration_ms: float, memory_mb: float, arch: str = "x86_64") -> float:
     """$ for one invocation, no free tier: request + billed duration."""
-    return prices.request_cost(1) + prices.duration_cost(billed_ms(duration_ms) / 1000 * memory_mb / 1024, arch)
+    return facts.request_cost(1) + facts.duration_cost(billed_ms(duration_ms) / 1000 * memory_mb / 1024, arch)
 
 
 def fargate_monthly(vcpu: float, gb: float, arch: str = "x86_64", tasks: int = 1) -> float:
@@ -80,29 +75,34 @@ class Params:
     requests_per_month: float = 3_000_000
     duration_ms: float = 100.0
     memory_mb: int = 512
-    arch: str = "x86_64"
+    architecture: str = "x86_64"
     free_tier: bool = True
     cpu_bound: float = 1.0
     fargate_vcpu: float = 0.25
     fargate_gb: float = 0.5
-    fargate_rps_per_task: float = 0.0
+    fargate_rps_per_task: float = 0.0  # 0: derived from the CPU each request needs (see task_capacity_rps)
+    cold_start_ratio: float = 0.01  # share of invocations that start cold (AWS: "under 1%" in production)
+    init_ms: float = 250.0  # INIT duration of a cold start (MODEL ASSUMPTION, as cold-start's python default)
 
     def __post_init__(self) -> None:
-        check_range("requests", self.requests_per_month, 0, 1e12, why="requests in a month")
+        check_range("requests_per_month", self.requests_per_month, 0, 1e12, why="requests in a month")
         check_range("duration_ms", self.duration_ms, 1, 900_000,
                     why="one invocation's duration; the 900 s timeout caps it")
         check_range("memory_mb", self.memory_mb, MEMORY_MIN_MB, MEMORY_MAX_MB,
                     why="Lambda's memory range, in 1-MB steps")
         check_range("cpu_bound", self.cpu_bound, 0, 1,
                     why="the share of the duration spent computing; the rest is waiting (I/O)")
-        if self.arch not in ARCHES:
-            raise ParamError(f"--arch must be one of {', '.join(ARCHES)}, got {self.arch!r}")
+        if self.architecture not in ARCHES:
+            raise ParamError(f"--architecture must be one of {', '.join(ARCHES)}, got {self.architecture!r}")
         if self.fargate_vcpu not in FARGATE_VCPU:
             raise ParamError(f"--fargate-vcpu must be one of {', '.join(f'{v:g}' for v in FARGATE_VCPU)}, "
                              f"got {self.fargate_vcpu:g} (Fargate task sizes)")
         check_range("fargate_gb", self.fargate_gb, 0.5, 120, why="Fargate task memory in GB")
         check_range("fargate_rps_per_task", self.fargate_rps_per_task, 0.001, 1e6, or_value=0,
-                    why="requests per second one task can serve; 0 = one task is always enough (a model assumption)")
+                    why="requests per second one task can serve; 0 = derived from the CPU time of a request")
+        check_range("cold_start_ratio", self.cold_start_ratio, 0, 1,
+                    why="the share of invocations that start cold (INIT is billed since 1 Aug 2025)")
+        check_range("init_ms", self.init_ms, 0, int(facts.MAX_INIT_MS), why="the INIT phase lasts at most 10 s")
 
 
 @dataclass
@@ -116,6 +116,7 @@ class Bill:
     free_gb_seconds: float
     request_cost: float
     duration_cost: float
+    init_gb_seconds: float = 0.0  # included in gb_seconds and duration_cost
 
     @property
     def total(self) -> float:
@@ -124,19 +125,36 @@ class Bill:
     def to_json(self) -> dict:
         return {"arch": self.arch, "free_tier": self.free_tier, "requests": self.requests,
                 "billed_ms_per_request": self.billed_ms, "gb_seconds": round(self.gb_seconds, 6),
+                "init_gb_seconds": round(self.init_gb_seconds, 6),
                 "free_requests_used": self.free_requests, "free_gb_seconds_used": round(self.free_gb_seconds, 6),
                 "request_cost_usd": round(self.request_cost, 6), "duration_cost_usd": round(self.duration_cost, 6),
                 "total_usd": round(self.total, 6)}
 
 
+def init_ms_per_request(cold_start_ratio: float, init_ms: float) -> float:
+    """Billed INIT per invocation on average: INIT is billed like duration since 1 Aug 2025."""
+    return cold_start_ratio * billed_ms(init_ms)
+
+
 def monthly_bill(requests: float, duration_ms: float, memory_mb: float, arch: str = "x86_64",
-                 free_tier: bool = True) -> Bill:
+                 free_tier: bool = True, init_ms_each: float = 0.0) -> Bill:
     ms = billed_ms(duration_ms)
-    gb_s = requests * ms / 1000 * memory_mb / 1024
-    free_req = min(requests, prices.FREE_REQUESTS) if free_tier else 0.0
-    free_gbs = min(gb_s, prices.FREE_GB_SECONDS) if free_tier else 0.0
+    init_gb_s = requests * init_ms_each / 1000 * memory_mb / 1024
+    gb_s = requests * ms / 1000 * memory_mb / 1024 + init_gb_s
+    free_req = min(requests, facts.FREE_REQUESTS.value) if free_tier else 0.0
+    free_gbs = min(gb_s, facts.FREE_GB_SECONDS.value) if free_tier else 0.0
     return Bill(arch, free_tier, requests, ms, gb_s, free_req, free_gbs,
-                prices.request_cost(requests - free_req), prices.duration_cost(gb_s - free_gbs, arch))
+                facts.request_cost(requests - free_req), facts.duration_cost(gb_s - free_gbs, arch), init_gb_s)
+
+
+def task_capacity_rps(p: "Params", vcpu: float) -> float:
+    """Requests per second one Fargate task of `vcpu` serves: its vCPUs at 70 % utilisation divided by
+    the CPU-seconds a request needs (the CPU-bound part of the duration at the function's vCPU share).
+    MODEL ASSUMPTION; 0 when requests need no CPU (then one task is taken to be enough)."""
+    if p.fargate_rps_per_task:
+        return p.fargate_rps_per_task
+    cpu_s = p.cpu_bound * p.duration_ms / 1000 * min(1.0, p.memory_mb / MB_PER_VCPU)
+    return vcpu * TARGET_UTILISATION / cpu_s if cpu_s > 0 else 0.0
 
 
 @dataclass
@@ -196,13 +214,7 @@ class Result:
 
     def to_json(self) -> dict:
         p = self.params
-        return {
-            "simulation": "pricing",
-            "seed": self.seed,
-            "params": {"requests_per_month": p.requests_per_month, "duration_ms": p.duration_ms,
-                       "memory_mb": p.memory_mb, "arch": p.arch, "free_tier": p.free_tier, "cpu_bound": p.cpu_bound,
-                       "fargate_vcpu": p.fargate_vcpu, "fargate_gb": p.fargate_gb,
-                       "fargate_rps_per_task": p.fargate_rps_per_task},
+        return envelope("pricing", p, self.notes, SOURCES, {
             "monthly_cost_usd": round(self.monthly_cost, 6),
             "bill": self.bill.to_json(),
             "bill_without_free_tier": self.bill_no_free_tier.to_json(),
@@ -213,13 +225,13 @@ class Result:
             "fastest_memory_mb": self.fastest_memory_mb,
             "break_even": [b.to_json() for b in self.break_even],
             "chart": self.chart,
-            "prices": {"as_of": prices.PRICES_AS_OF, "source": prices.PRICING_URL,
-                       "request_per_million_usd": prices.REQUEST_PER_MILLION, "gb_second_usd": dict(prices.GB_SECOND),
-                       "free_requests": prices.FREE_REQUESTS, "free_gb_seconds": prices.FREE_GB_SECONDS,
+            "prices": {"as_of": facts.PRICES_AS_OF, "source": facts.PRICING_URL,
+                       "request_per_million_usd": facts.REQUEST_PER_MILLION.value, "gb_second_usd": facts.table(facts.GB_SECOND),
+                       "free_requests": facts.FREE_REQUESTS.value, "free_gb_seconds": facts.FREE_GB_SECONDS.value,
                        "fargate": FARGATE, "fargate_sources": list(FARGATE_SOURCES),
                        "fargate_note": "secondary sources, not the AWS page"},
             "notes": list(self.notes),
-        }
+        })
 
 
 def sweep_duration_ms(p: Params, memory_mb: float) -> float:
@@ -233,19 +245,24 @@ def sweep_duration_ms(p: Params, memory_mb: float) -> float:
 
 def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = None) -> Result:
     p = params
-    bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.arch, p.free_tier)
-    no_free = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.arch, False)
-    other = "arm64" if p.arch == "x86_64" else "x86_64"
-    other_bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, other, p.free_tier)
-    per_request = per_request_cost(p.duration_ms, p.memory_mb, p.arch)
+    init_each = init_ms_per_request(p.cold_start_ratio, p.init_ms)
+    bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.architecture, p.free_tier, init_each)
+    no_free = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.architecture, False, init_each)
+    other = "arm64" if p.architecture == "x86_64" else "x86_64"
+    other_bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, other, p.free_tier, init_each)
+    # one invocation with its share of billed INIT
+    per_request = (per_request_cost(p.duration_ms, p.memory_mb, p.architecture)
+                   + facts.duration_cost(init_each / 1000 * p.memory_mb / 1024, p.architecture))
 
     rows = []
     for memory in sorted(set(SWEEP_MEMORY_MB) | {p.memory_mb}):
         duration = sweep_duration_ms(p, memory)
         ms = billed_ms(duration)
-        cost = per_request_cost(duration, memory, p.arch)
+        cost = (per_request_cost(duration, memory, p.architecture)
+                + facts.duration_cost(init_each / 1000 * memory / 1024, p.architecture))
         rows.append(SweepRow(memory, duration, ms, cost * 1_000_000,
-                             monthly_bill(p.requests_per_month, duration, memory, p.arch, p.free_tier).total,
+                             monthly_bill(p.requests_per_month, duration, memory, p.architecture, p.free_tier,
+                                          init_each).total,
                              chosen=memory == p.memory_mb))
     cheapest = min(rows, key=lambda r: (round(r.cost_per_million, 9), r.billed_ms, r.memory_mb))
     fastest = min(rows, key=lambda r: (r.billed_ms, round(r.cost_per_million, 9), r.memory_mb))
@@ -255,8 +272,8 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
     tasks = [(p.fargate_vcpu, p.fargate_gb)] + [t for t in REFERENCE_TASKS if t != (p.fargate_vcpu, p.fargate_gb)]
     breaks = []
     for i, (vcpu, gb) in enumerate(tasks):
-        monthly = fargate_monthly(vcpu, gb, p.arch)
-        capacity = p.fargate_rps_per_task if i == 0 else 0.0  # a capacity is given for the chosen task only
+        monthly = fargate_monthly(vcpu, gb, p.architecture)
+        capacity = task_capacity_rps(p, vcpu)
         breaks.append(BreakEven(vcpu, gb, monthly, break_even_rps(per_request, monthly, capacity), capacity))
 
     main = breaks[0]
@@ -268,26 +285,33 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
     for i in range(points):
         rps = low * (high / low) ** (i / (points - 1))
         lam = rps * SECONDS_PER_MONTH * per_request
-        n_tasks = max(1, math.ceil(rps / p.fargate_rps_per_task)) if p.fargate_rps_per_task else 1
+        capacity = task_capacity_rps(p, p.fargate_vcpu)
+        n_tasks = max(1, math.ceil(rps / capacity)) if capacity else 1
         chart.append({"rps": rps, "lambda_usd": lam,
-                      "fargate_usd": fargate_monthly(p.fargate_vcpu, p.fargate_gb, p.arch, n_tasks)})
+                      "fargate_usd": fargate_monthly(p.fargate_vcpu, p.fargate_gb, p.architecture, n_tasks)})
 
     notes = [
-        f"Prices as of {prices.PRICES_AS_OF} from {prices.PRICING_URL} (US East, on demand, first tier); the "
+        f"Prices as of {facts.PRICES_AS_OF} from {facts.PRICING_URL} (US East, on demand, first tier); the "
         "arm64 rate is confidence M (transcribed).",
         "Free tier: 1M requests and 400,000 GB-s a month, shared by every function in the account and both "
         "architectures; modelled as if this were the only function.",
         "Fargate: $0.04048/vCPU-h + $0.004445/GB-h (x86), $0.03238 + $0.00356 (arm64), from secondary sources "
         "(vantage.sh, wring.co), not the AWS page; a 730-hour month; the break-even ignores the free tier.",
-        "Fargate capacity: " + ("one task is assumed to serve any load (simulation-notes F10)."
-                                if not p.fargate_rps_per_task else
-                                f"one task serves {p.fargate_rps_per_task:g} requests/s (model assumption)."),
+        "Fargate capacity: " + (f"one task serves {p.fargate_rps_per_task:g} requests/s (as given)."
+                                if p.fargate_rps_per_task else
+                                f"tasks are added as load grows: one task of {p.fargate_vcpu:g} vCPU serves "
+                                f"{task_capacity_rps(p, p.fargate_vcpu):,.1f} requests/s at 70 % CPU (model "
+                                "assumption); production would also run at least 2 tasks across Availability "
+                                "Zones, which doubles the Fargate side."),
+        f"INIT is billed since 1 Aug 2025: {p.cold_start_ratio:.1%} of invocations start cold with "
+        f"{p.init_ms:g} ms of INIT (model assumption; AWS says cold starts are typically under 1% in "
+        "production), adding " f"{init_each:.2f} ms per request on average.",
         "Memory sweep: the CPU part scales with memory up to one vCPU (1,769 MB); single-threaded code gains "
         "nothing beyond (model assumption). arm64 is priced with the same duration (real speed varies).",
         "Not modelled: EC2 (no AWS-sourced price checked), provisioned concurrency, /tmp above 512 MB, "
         "data transfer, tiered discounts above the first tier.",
     ]
-    if bill.gb_seconds > TIER_1_GB_SECONDS[p.arch]:
+    if bill.gb_seconds > TIER_1_GB_SECONDS[p.architecture]:
         notes.append("This month is above the first pricing tier; the tier discounts are not modelled.")
     if progress:
         progress(1)

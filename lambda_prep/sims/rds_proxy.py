@@ -23,16 +23,27 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims.common import check_range
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import check_range, envelope
 from lambda_prep.sims.engine import Engine
 
-ASSUMPTIONS = (
-    "direct: one connection per environment, opened in init and held until the environment is reclaimed",
-    "proxy: one transaction per invocation holding a database connection for the whole handler time; "
-    "no session pinning; waiting clients served first come, first served",
-    "max_connections 100 is an example (it depends on the instance's memory); no other database clients",
-    "init 250 ms, keep-alive 600 s, most-recently-used reuse (AWS documents none of them)",
-)
+SOURCES = (F.RDS_POOL_URL, F.TIMEOUT_URL, F.RUNTIME_ENV_URL)
+
+def assumptions(params: "Params") -> tuple[str, ...]:
+    """What the model takes for granted, with the values this run used."""
+    return (
+        "direct: one connection per environment, opened in init and held until the environment is reclaimed; "
+        "a frozen or reclaimed environment's socket is assumed closed at once, so the connection count is a "
+        "LOWER bound (real databases keep such 'zombie' connections until their own timeout)",
+        "proxy: one transaction per invocation holding a database connection for the whole handler time; "
+        "no session pinning; waiting clients served first come, first served",
+        "proxy: a wait for a connection is time inside the handler, so it ends at the borrow timeout or at the "
+        f"function timeout ({params.timeout_s:g} s), whichever comes first; both are errors",
+        f"max_connections {params.max_connections:,} is an example (it depends on the instance's memory); no "
+        "other database clients",
+        f"init {params.init_ms:g} ms, keep-alive {params.keep_alive_s:g} s, {params.reuse} reuse (AWS documents "
+        "none of them)",
+    )
 
 
 
@@ -51,7 +62,8 @@ class Params:
     concurrency_limit: int | None = None
     max_connections: int = 100
     max_connections_percent: int = 100
-    borrow_timeout_s: float = 120.0
+    borrow_timeout_s: float = float(F.RDS_BORROW_TIMEOUT_S)
+    timeout_s: float = float(F.DEFAULT_TIMEOUT_S)  # the function timeout bounds a wait inside the handler
     reuse: str = "mru"
 
     def __post_init__(self) -> None:
@@ -81,8 +93,12 @@ class Params:
                         "the model stops at 100,000")
         check_range("max_connections_percent", self.max_connections_percent, 1, 100,
                     why="RDS Proxy MaxConnectionsPercent is 1 to 100 (% of max_connections)")
-        check_range("borrow_timeout_s", self.borrow_timeout_s, 0, 3_600,
-                    why="RDS Proxy ConnectionBorrowTimeout is 0 (no limit) to 3,600 s")
+        low, high = F.RDS_BORROW_TIMEOUT_RANGE_S.value
+        check_range("borrow_timeout_s", self.borrow_timeout_s, low, high,
+                    why="RDS Proxy ConnectionBorrowTimeout is 0 to 300 s in the current API reference "
+                        "(older SDK docs said 0-3,600; 0 = no limit)")
+        check_range("timeout_s", self.timeout_s, int(F.MIN_TIMEOUT_S), int(F.MAX_TIMEOUT_S),
+                    why="the function timeout, 1-900 s (AWS default 3 s)")
 
 
 @dataclass
@@ -93,6 +109,7 @@ class Scenario:
     succeeded: int = 0
     errors: int = 0
     error_ratio: float = 0.0
+    errors_by: dict = field(default_factory=dict)  # proxy: borrow_timeout / function_timeout
     throttled: int = 0
     waited: int = 0
     wait_ratio: float = 0.0
@@ -123,19 +140,16 @@ class Result:
     pool_size: int
     direct: Scenario
     proxy: Scenario
-    assumptions: tuple = ASSUMPTIONS
+    assumptions: tuple = ()
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "rds-proxy",
+        return envelope("rds-proxy", self.params, self.assumptions, SOURCES, {
             "requests": self.requests,
             "max_connections": self.max_connections,
             "pool_size": self.pool_size,
             "direct": self.direct.to_json(),
             "proxy": self.proxy.to_json(),
-            "params": self.params,
-            "assumptions": list(self.assumptions),
-        }
+        })
 
 
 def _traffic(params: Params, seed: int):
@@ -186,9 +200,13 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
     engine = Engine()
     pool = P.Pool(engine, _config(params, alive_cap=None))
     latency, waits = P.LatencyHistogram(), P.LatencyHistogram()
-    size, timeout = params.pool_size, params.borrow_timeout_s
+    size, function_timeout = params.pool_size, params.timeout_s
+    # a waiting handler gives up at the borrow timeout or at its function timeout, whichever is first
+    borrow = params.borrow_timeout_s if params.borrow_timeout_s > 0 else math.inf
+    give_up, reason = min((borrow, "borrow_timeout"), (function_timeout, "function_timeout"))
     state = {"in_use": 0, "area": 0.0, "changed": 0.0, "peak": 0, "errors": 0, "waiting": 0,
-             "errors_since": 0, "slice_in_use": 0, "slice_waiting": 0}
+             "errors_since": 0, "slice_in_use": 0, "slice_waiting": 0, "last": 0.0}
+    errors_by = {"borrow_timeout": 0, "function_timeout": 0}
     waiters: deque[list] = deque()  # [env, arrived, duration, since, active]
 
     def set_in_use(delta: int) -> None:
@@ -201,23 +219,41 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
         if state["in_use"] > state["slice_in_use"]:
             state["slice_in_use"] = state["in_use"]
 
+    def hold(env, arrived: float, duration: float, handler_start: float) -> None:
+        """The transaction runs; a handler that reaches its function timeout first is cut there."""
+        end = engine.now + duration
+        deadline = handler_start + function_timeout
+        if end > deadline:
+            engine.at(deadline, give_back, env, arrived, True)
+        else:
+            engine.at(end, give_back, env, arrived, False)
+
     def borrow(env, arrived: float, duration: float) -> None:
         if state["in_use"] < size:
             set_in_use(+1)
-            engine.after(duration, give_back, env, arrived)
+            hold(env, arrived, duration, engine.now)
             return
         waiter = [env, arrived, duration, engine.now, True]
         waiters.append(waiter)
         state["waiting"] += 1
         if state["waiting"] > state["slice_waiting"]:
             state["slice_waiting"] = state["waiting"]
-        if timeout > 0:
-            engine.after(timeout, time_out, waiter)
+        if give_up < math.inf:
+            engine.after(give_up, time_out, waiter)
 
-    def give_back(env, arrived: float) -> None:
+    def error(kind: str) -> None:
+        state["errors"] += 1
+        state["errors_since"] += 1
+        errors_by[kind] += 1
+
+    def give_back(env, arrived: float, timed_out: bool) -> None:
         now = engine.now
+        state["last"] = now
         pool.release(env, now)
-        latency.add((now - arrived) * 1000.0)
+        if timed_out:
+            error("function_timeout")
+        else:
+            latency.add((now - arrived) * 1000.0)
         while waiters and not waiters[0][4]:
             waiters.popleft()
         if waiters:
@@ -225,7 +261,7 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
             waiter[4] = False
             state["waiting"] -= 1
             waits.add((now - waiter[3]) * 1000.0)
-            engine.after(waiter[2], give_back, waiter[0], waiter[1])  # the connection changes hands
+            hold(waiter[0], waiter[1], waiter[2], waiter[3])  # the connection changes hands
         else:
             set_in_use(-1)
 
@@ -234,9 +270,9 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
             return
         waiter[4] = False
         state["waiting"] -= 1
-        state["errors"] += 1
-        state["errors_since"] += 1
-        waits.add(timeout * 1000.0)
+        state["last"] = engine.now
+        error(reason)
+        waits.add(give_up * 1000.0)
         pool.release(waiter[0], engine.now)
 
     samples = []
@@ -261,7 +297,9 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
         engine.at(pool.start(env, t), borrow, env, t, d)
     horizon = t
     engine.run()  # let every accepted request finish: waits and errors are counted in full
-    engine.now = max(engine.now, horizon)
+    # the clock ends at the last thing that happened, not at a stale give-up timer of a waiter
+    # that was served long before
+    engine.now = max(state["last"], horizon)
     set_in_use(0)
     if state["errors_since"] or state["slice_waiting"]:  # what happened after the last arrival
         samples.append([round(engine.now, 6), *pool.slice_peaks(), state["slice_in_use"],
@@ -272,7 +310,7 @@ def run_proxy(params: Params, seed: int, progress=None) -> Scenario:
     waited = waits.count
     return Scenario(
         name="RDS Proxy: a pooled connection per invocation", requests=s.requests, accepted=s.accepted,
-        succeeded=s.accepted - state["errors"], errors=state["errors"],
+        succeeded=s.accepted - state["errors"], errors=state["errors"], errors_by=errors_by,
         error_ratio=round(state["errors"] / s.requests, 6), throttled=s.throttled, waited=waited,
         wait_ratio=round(waited / s.accepted, 6) if s.accepted else 0.0, wait_ms=waits.summary(),
         latency_ms=latency.summary(),
@@ -292,4 +330,4 @@ def run(params: Params, seed: int, progress=None) -> Result:
     params_json = asdict(params)
     params_json.update(pool_size=params.pool_size, effective_limit=params.limit)
     return Result(params=params_json, requests=params.requests, max_connections=params.max_connections,
-                  pool_size=params.pool_size, direct=direct, proxy=proxy)
+                  pool_size=params.pool_size, direct=direct, proxy=proxy, assumptions=assumptions(params))

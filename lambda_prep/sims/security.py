@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from lambda_prep.sims import iam
+from lambda_prep.sims.common import envelope
 from lambda_prep.sims.common import ParamError
 
 ACCOUNT = "111122223333"
@@ -145,6 +146,52 @@ class Params:
         return DEMO_USED if dict(self.identity_policy) == DEMO_IDENTITY_POLICY else ()
 
 
+OUTSIDER = "arn:aws:iam::999988887777:role/outsider"  # an account no policy of the demo names
+
+
+def invoke_probes_for(resource: iam.Policy, account: str | None) -> tuple[tuple[str, str, tuple], ...]:
+    """'Who may invoke' for the learner's own resource policy: the principals it names, not the demo's.
+
+    A service principal is probed with the concrete aws:SourceArn / aws:SourceAccount values its
+    statement requires (so a well-scoped permission shows as allowed), and once more from a source
+    nobody named; a whole account is probed with a role of that account (it delegates to that
+    account's own identity policies); a named role or user is probed as itself. One outsider
+    always closes the list.
+    """
+    probes: list[tuple[str, str, tuple]] = []
+    seen: set[tuple[str, tuple]] = set()
+
+    def add(principal: str, label: str, context: tuple) -> None:
+        if (principal, context) not in seen:
+            seen.add((principal, context))
+            probes.append((principal, label, context))
+
+    for statement in resource.statements:
+        for principal in statement.principals or ():
+            if principal.kind == "Service":
+                # a concrete value the condition accepts: wildcards filled in (ArnLike ".../*")
+                context = tuple((c.key, c.values[0].replace("*", "example").replace("?", "x"))
+                                for c in statement.conditions
+                                if c.key.lower() in ("aws:sourcearn", "aws:sourceaccount")
+                                and "Not" not in c.operator)
+                add(principal.value, f"{principal.value}, as your policy names it", context)
+                add(principal.value, f"{principal.value} from a source you did not name",
+                    (("aws:SourceArn", "arn:aws:s3:::someone-elses-bucket"), ("aws:SourceAccount", "999988887777")))
+            elif principal.kind == "AWS" and principal.value != "*":
+                if principal.is_account:
+                    acct = iam.account_of(principal.value) or principal.value.split(":")[4]
+                    add(f"arn:aws:iam::{acct}:role/any-role", f"a role in account {acct} (your policy names the "
+                        "account: it delegates to that account's identity policies)", ())
+                else:
+                    other = account is not None and iam.account_of(principal.value) not in (None, account)
+                    add(principal.value, f"{principal.value.rsplit(':', 1)[-1]}, as your policy names it"
+                        + (" (another account: it also needs an Allow in its own account)" if other else ""), ())
+            elif principal.kind == "*" or principal.value == "*":
+                add(OUTSIDER, "anyone (your policy names *)", ())
+    add(OUTSIDER, "a principal your policy does not name (another account)", ())
+    return tuple(probes)
+
+
 @dataclass
 class Probe:
     label: str
@@ -181,9 +228,7 @@ class Result:
         return self.main.decision
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "security",
-            "seed": self.seed,
+        return envelope("security", self.params, self.notes, iam.SOURCES, {
             "decision": self.main.decision,
             "request": self.main.request.to_json(),
             "deciding_statement": self.main.deciding,
@@ -202,8 +247,7 @@ class Result:
             "suggested_policy": self.suggested_policy,
             "used_calls_allowed_after_fix": self.used_allowed_after_fix,
             "notes": list(self.notes),
-            "sources": list(iam.SOURCES),
-        }
+        })
 
 
 def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = None) -> Result:
@@ -228,7 +272,9 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
     main = iam.evaluate(request, identity_for(params.principal, identity), resource_policy_for(params.resource))
 
     who = []
-    for principal, label, context in INVOKE_PROBES:
+    probes = (INVOKE_PROBES if dict(params.resource_policy) == DEMO_RESOURCE_POLICY
+              else invoke_probes_for(resource, account))
+    for principal, label, context in probes:
         req = iam.Request(principal, "lambda:InvokeFunction", params.function_arn, context)
         who.append(Probe(label, iam.evaluate(req, identity_for(principal, identity), resource, resource_account=account)))
 
@@ -255,8 +301,8 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
                       for a, r in used)
 
     notes = [
-        "Same account: the identity-based and resource-based Allows are a union (either is enough); "
-        "an explicit Deny in either wins.",
+        "Same account: the identity-based and resource-based Allows are a union (either is enough when the "
+        "resource policy names the principal itself); an explicit Deny in either wins.",
         "Cross-account: the caller's own account must allow it AND the function's resource policy must; "
         "the partner's Action \"*\" is not enough without the resource policy.",
         "AWS services (S3, SNS, ...) are authorised by the resource-based policy alone.",

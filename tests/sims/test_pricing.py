@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lambda_prep.cli import app
-from lambda_prep.sims import prices
+from lambda_prep.sims import facts
 from lambda_prep.sims import pricing as model
 from lambda_prep.sims.common import ParamError
 
@@ -32,7 +32,7 @@ def test_known_configuration_by_hand_with_free_tier():
     assert bill.request_cost == pytest.approx(0.40)
     assert bill.duration_cost == 0
     assert bill.total == pytest.approx(0.40)
-    result = model.run(model.Params())  # the default demo is this configuration
+    result = model.run(model.Params(cold_start_ratio=0))  # the default demo without INIT (F10 is INIT-free)
     assert result.monthly_cost == pytest.approx(0.40)
     assert result.bill_no_free_tier.total == pytest.approx(3.100005)
 
@@ -88,7 +88,7 @@ def test_chart_crosses_at_the_break_even():
 
 
 def test_sweep_cpu_bound_cost_flat_to_one_vcpu_then_rising():
-    result = model.run(model.Params())  # 100 ms at 512 MB, fully CPU-bound
+    result = model.run(model.Params(cold_start_ratio=0))  # 100 ms at 512 MB, fully CPU-bound
     rows = {r.memory_mb: r for r in result.sweep}
     assert rows[128].duration_ms == pytest.approx(400)
     assert rows[1024].duration_ms == pytest.approx(50)
@@ -101,7 +101,7 @@ def test_sweep_cpu_bound_cost_flat_to_one_vcpu_then_rising():
 
 
 def test_sweep_waiting_work_is_cheapest_at_the_smallest_memory():
-    result = model.run(model.Params(cpu_bound=0.0))
+    result = model.run(model.Params(cpu_bound=0.0, cold_start_ratio=0))
     assert {r.duration_ms for r in result.sweep} == {100.0}
     assert result.cheapest_memory_mb == 128 and result.fastest_memory_mb == 128
 
@@ -109,9 +109,9 @@ def test_sweep_waiting_work_is_cheapest_at_the_smallest_memory():
 @pytest.mark.parametrize("kwargs,message", [
     ({"memory_mb": 64}, "--memory-mb must be from 128 to 10,240"),
     ({"duration_ms": 900_001}, "--duration-ms must be from 1 to 900,000"),
-    ({"requests_per_month": -1}, "--requests must be from 0"),
+    ({"requests_per_month": -1}, "--requests-per-month must be from 0"),
     ({"cpu_bound": 1.5}, "--cpu-bound must be from 0 to 1"),
-    ({"arch": "sparc"}, "--arch must be one of x86_64, arm64"),
+    ({"architecture": "sparc"}, "--architecture must be one of x86_64, arm64"),
     ({"fargate_vcpu": 3}, "--fargate-vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16"),
 ])
 def test_bad_params(kwargs, message):
@@ -127,26 +127,26 @@ def test_determinism():
 def test_cli_default_demo_renders_with_footer_and_chart():
     result = runner.invoke(app, ["simulate", "pricing"])
     assert result.exit_code == 0, result.output
-    assert "break-even 3.32 req/s" in result.output and "cheapest" in result.output
+    assert "break-even 3.25 req/s" in result.output and "cheapest" in result.output
     assert "What to say in the interview" in result.output
     assert "lambda-prep quiz --topic pricing-performance" in result.output
 
 
 def test_cli_json_keys():
-    result = runner.invoke(app, ["simulate", "pricing", "--json", "--no-free-tier"])
+    result = runner.invoke(app, ["simulate", "pricing", "--json", "--no-free-tier", "--cold-start-ratio", "0"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("monthly_cost_usd", "bill", "bill_without_free_tier", "other_arch", "cost_per_request_usd",
                 "memory_sweep", "cheapest_memory_mb", "fastest_memory_mb", "break_even", "chart", "prices"):
         assert key in data
     assert data["monthly_cost_usd"] == pytest.approx(3.100005)
-    assert data["prices"]["as_of"] == prices.PRICES_AS_OF
+    assert data["prices"]["as_of"] == facts.PRICES_AS_OF
 
 
 def test_help_dates_and_sources_the_prices():
     text = runner.invoke(app, ["simulate", "pricing", "--help"], env={"COLUMNS": "200"}).output
-    assert prices.PRICES_AS_OF in text and prices.PRICING_URL in text
-    assert f"{prices.GB_SECOND['x86_64']:.10f}" in text and f"{prices.GB_SECOND['arm64']:.10f}" in text
+    assert facts.PRICES_AS_OF in text and facts.PRICING_URL in text
+    assert f"{facts.gb_second('x86_64'):.10f}" in text and f"{facts.gb_second('arm64'):.10f}" in text
     assert "SECONDARY" in text and "vantage.sh" in text
 
 

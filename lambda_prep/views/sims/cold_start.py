@@ -8,67 +8,20 @@ from __future__ import annotations
 
 import math
 
+from lambda_prep.views.sims import format as fmt
+from lambda_prep.views.sims.charts import resample, sparkline  # noqa: F401  (shared with other views)
 from lambda_prep.views.sims.common import interview_footer
 
-SPARK = "▁▂▃▄▅▆▇█"
 
 
 # --- shared helpers -----------------------------------------------------------------------------
 
-def pct(ratio: float) -> str:
-    if ratio == 0:
-        return "0%"
-    if ratio < 0.001:
-        return f"{ratio * 100:.3f}%"
-    return f"{ratio * 100:.1f}%" if ratio < 0.1 else f"{ratio * 100:.0f}%"
 
 
-def fmt_ms(ms: float) -> str:
-    return f"{ms:,.0f} ms" if ms < 10_000 else f"{ms / 1000:,.1f} s"
 
 
-def fmt_usd(usd: float) -> str:
-    if usd == 0:
-        return "$0"
-    if usd < 0.01:
-        return f"${usd:.6f}"
-    return f"${usd:,.2f}"
 
 
-def fmt_s(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s".replace(".0 s", " s")
-    if seconds < 7200:
-        return f"{seconds / 60:.1f} min".replace(".0 min", " min")
-    return f"{seconds / 3600:.1f} h"
-
-
-def sparkline(values, top: float | None = None) -> str:
-    """One character per value, scaled to `top` (default: the largest value)."""
-    values = list(values)
-    if not values:
-        return ""
-    top = max(values) if top is None else top
-    if top <= 0:
-        return SPARK[0] * len(values)
-    return "".join(" " if v <= 0 else SPARK[min(len(SPARK) - 1, int(v / top * (len(SPARK) - 1) + 0.5))]
-                   for v in values)
-
-
-def resample(samples: list, width: int, column: int, how: str = "max") -> list[float]:
-    """Squeeze per-sample values (samples[i][column]) into `width` buckets (max or sum)."""
-    if not samples:
-        return []
-    if len(samples) <= width:
-        return [s[column] for s in samples]
-    out = []
-    for i in range(width):
-        chunk = samples[i * len(samples) // width:(i + 1) * len(samples) // width] or [samples[-1]]
-        values = [s[column] for s in chunk]
-        out.append(max(values) if how == "max" else sum(values))
-    return out
 
 
 def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64, max_rows: int = 16,
@@ -77,10 +30,9 @@ def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64,
     from rich.panel import Panel
     from rich.text import Text
 
-    from lambda_prep.sims.pool import PoolStats, timeline_rows
+    from lambda_prep.views.sims.charts import timeline_rows
 
-    stats = PoolStats(timeline=timeline, timeline_end_s=end_s)
-    rows, step = timeline_rows(stats, width, max_rows=max_rows)
+    rows, step = timeline_rows(timeline, end_s, width, max_rows=max_rows)
     shown = max(0, min(width, math.ceil(width * reveal)))
     body = Text()
     if not rows:
@@ -94,11 +46,19 @@ def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64,
     if len(timeline) > max_rows:
         body.append(f"     … and {len(timeline) - max_rows:,} more environments started in the window\n",
                     style="dim")
-    axis = f"0 s{' ' * (width - 3 - len(fmt_s(end_s)))}{fmt_s(end_s)}"
+    axis = f"0 s{' ' * (width - 3 - len(fmt.duration(end_s)))}{fmt.duration(end_s)}"
     body.append("     " + axis + "\n", style="dim")
-    body.append("     ▓ init/restore (cold start)  █ handler  · alive, idle (warm)  P provisioned",
-                style="dim")
-    return Panel(body, title=f"{title}: the first {fmt_s(end_s)}", title_align="left")
+    # the legend on one line if it fits under the rows, else on two (never wrapped mid-item)
+    first, second = "▓ init/restore (cold start)  █ handler", "· alive, idle (warm)  P provisioned"
+    joined = f"{first}  {second}"
+    legend = joined if len(joined) <= width else f"{first}\n     {second}"
+    body.append("     " + legend, style="dim")
+    return Panel(body, title=f"{title}: the first {fmt.duration(end_s)}", title_align="left", expand=False)
+
+
+def timeline_width(console_width: int) -> int:
+    """Columns for the timeline rows inside a panel: borders and padding (4) and the row label (5)."""
+    return max(20, min(100, console_width - 9))
 
 
 def environments_chart(samples: list, horizon_s: float, *, width: int = 60, cap: int | None = None,
@@ -111,7 +71,7 @@ def environments_chart(samples: list, horizon_s: float, *, width: int = 60, cap:
     alive = resample(samples, width, 1)
     busy = resample(samples, width, 2)
     top = max(max(alive), max(busy), 1)
-    text = Text(f"Environments over {fmt_s(horizon_s)} (each column: the peak in its slice; "
+    text = Text(f"Environments over {fmt.duration(horizon_s)} (each column: the peak in its slice; "
                 f"scale 0..{top:,})\n", style="bold")
     text.append(f"{alive_label:>6} ", style="dim")
     text.append(sparkline(alive, top) + f"  peak {max(alive):,}\n", style="cyan")
@@ -158,15 +118,16 @@ def _numbers(result):
     table.add_column("", style="dim")
     keep_alive = result.params["keep_alive_s"]
     table.add_row("requests / accepted", f"{result.requests:,} / {result.accepted:,}",
-                  f"{fmt_s(result.simulated_s)} simulated")
-    table.add_row("cold starts", f"{result.cold_starts:,}", f"{pct(result.cold_start_ratio)} of accepted")
+                  f"{fmt.duration(result.simulated_s)} simulated")
+    table.add_row("cold starts", f"{result.cold_starts:,}", f"{fmt.percent(result.cold_start_ratio)} of accepted")
     by = result.throttled_by
-    table.add_row("throttled (429)", f"{result.throttled:,} ({pct(result.throttled_ratio)})",
-                  f"{by['concurrency_limit']:,} by the cap, {by['scaling_rate']:,} by the scaling rate")
+    table.add_row("throttled (429)", f"{result.throttled:,} ({fmt.percent(result.throttled_ratio)})",
+                  f"{by['concurrency_limit']:,} by the cap, {by['scaling_rate']:,} by the scaling rate, "
+                  f"{by['rps_limit']:,} by the RPS limit")
     lat = result.latency_ms
     table.add_row("latency p50/p95/p99",
-                  f"{fmt_ms(lat['p50'])} / {fmt_ms(lat['p95'])} / {fmt_ms(lat['p99'])}",
-                  f"max {fmt_ms(lat['max'])}; init + handler, from 1-ms bins")
+                  f"{fmt.ms(lat['p50'])} / {fmt.ms(lat['p95'])} / {fmt.ms(lat['p99'])}",
+                  f"max {fmt.ms(lat['max'])}; init + handler, from 1-ms bins")
     ratio = result.avg_environments / result.avg_busy if result.avg_busy else 0.0
     table.add_row("environments alive", f"{result.avg_environments:,.2f} avg, {result.peak_environments:,} peak",
                   f"{ratio:,.1f}x the busy ones: idle but warm" if ratio else "")
@@ -175,50 +136,58 @@ def _numbers(result):
     table.add_row("started / reclaimed", f"{result.environments_started:,} / {result.environments_reclaimed:,}",
                   f"reclaimed after {keep_alive:g} s idle (assumed)")
     table.add_row("cost: run / month",
-                  f"{fmt_usd(result.cost['total_usd'])} / {fmt_usd(result.cost['per_month_usd'])}",
+                  f"{fmt.money(result.cost['total_usd'])} / {fmt.money(result.cost['per_month_usd'])}",
                   "730-hour month at this traffic, free tier ignored")
     return table
 
 
-def _comparison(result):
+NOTES_IN_TABLE_FROM = 110  # narrower than this, the notes go under the table, one per scenario
+
+
+def _comparison(result, width: int = 80) -> list:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
+    inline = width >= NOTES_IN_TABLE_FROM
     title = f"Same traffic, three ways (first {result.comparison_requests:,} requests)"
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
-    for name, justify in (("scenario", "left"), ("cold starts", "right"), ("p99", "right"),
-                          ("max latency", "right"), ("$ / month", "right"), ("notes", "left")):
+    columns = [("scenario", "left"), ("cold starts", "right"), ("p99", "right"), ("max latency", "right"),
+               ("$ / month", "right")] + ([("notes", "left")] if inline else [])
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name != "notes")
+    notes = []
     for scenario in result.comparison:
         s = scenario.to_json()
-        if not s["available"]:
-            table.add_row(s["name"], "-", "-", "-", "-", s["note"])
-            continue
-        note = s["note"] + (f"; {s['cost']['note']}" if s["cost"]["note"] else "")
-        table.add_row(s["name"], f"{s['cold_starts']:,} ({pct(s['cold_start_ratio'])})",
-                      fmt_ms(s["latency_ms"]["p99"]), fmt_ms(s["latency_ms"]["max"]),
-                      fmt_usd(s["cost"]["per_month_usd"]), note)
-    return table
+        note = s["note"] + (f"; {s['cost']['note']}" if s["available"] and s["cost"]["note"] else "")
+        cells = ([s["name"], "-", "-", "-", "-"] if not s["available"] else
+                 [s["name"], f"{s['cold_starts']:,} ({fmt.percent(s['cold_start_ratio'])})",
+                  fmt.ms(s["latency_ms"]["p99"]), fmt.ms(s["latency_ms"]["max"]),
+                  fmt.money(s["cost"]["per_month_usd"])])
+        table.add_row(*cells, *([note] if inline else []))
+        notes.append(f"  {s['name']}: {note}")
+    return [table] if inline else [table, Text("\n".join(notes), style="dim")]
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     from rich.text import Text
 
     out = [Text(f"cold-start · {_header(result)}", style="bold")]
-    out.append(timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline"))
+    out.append(timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline",
+                              width=timeline_width(width)))
     out.append(_numbers(result))
     chart = environments_chart(result.samples, result.simulated_s)
     if chart is not None:
         out.append(chart)
     if result.comparison:
-        out.append(_comparison(result))
+        out.extend(_comparison(result, width))
     out.append(Text("Model assumptions: " + "; ".join(result.assumptions) + ".", style="dim"))
     out.append(interview_footer(FOOTER, explain_topic="cold-starts"))
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The timeline drawn column by column (30 frames)."""
     count = 30
     return [timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline",
-                           reveal=(i + 1) / count) for i in range(count)]
+                           width=timeline_width(width), reveal=(i + 1) / count) for i in range(count)]

@@ -6,15 +6,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import bar, interview_footer
 
 _WIDTH = 60
 
 
-def _minutes(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 def _timeline(result, upto: float = 1.0) -> Group:
@@ -37,10 +34,10 @@ def _timeline(result, upto: float = 1.0) -> Group:
         verdict = Text(f"Stopped at {p.timeout_s:,} s (Task timed out): {result.completed_fraction:.0%} of the work "
                        f"done, {p.timeout_s:,} s billed, the rest (░) never runs.", style="bold red")
     else:
-        verdict = Text(f"Finishes in {_minutes(result.duration_s)}, before the {p.timeout_s:,} s timeout.",
+        verdict = Text(f"Finishes in {fmt.duration(result.duration_s)}, before the {p.timeout_s:,} s timeout.",
                        style="bold green")
     title = Text(f"The job at {p.memory_mb:,} MB ({_vcpu(result):.2f} vCPU): "
-                 f"{p.job_minutes:g} min of one-vCPU work takes {_minutes(result.duration_s)}", style="bold")
+                 f"{p.job_minutes:g} min of one-vCPU work takes {fmt.duration(result.duration_s)}", style="bold")
     return Group(title, line, marker, verdict)
 
 
@@ -48,25 +45,27 @@ def _vcpu(result) -> float:
     return next(r.vcpus for r in result.memory_table if r.chosen)
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     p = result.params
     out: list = [Text("limits: one workload against Lambda's quotas", style="bold"), _timeline(result)]
 
+    from rich import box
+
     table = Table(title="Memory buys CPU (1,769 MB = 1 vCPU): the same job at each memory size",
-                  title_justify="left")
-    table.add_column("memory MB", justify="right")
-    table.add_column("vCPU", justify="right")
-    table.add_column("duration", justify="right")
+                  title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    # numbers never wrap or get cut; the bar gives way on a narrow screen (20 cells at 120 columns, 4 at 80)
+    for name in ("MB", "vCPU", "duration"):
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
-    table.add_column("one attempt", justify="right")
-    table.add_column("whole job", justify="right")
-    table.add_column("chunks", justify="right")
+    for name in ("1 attempt", "whole job", "chunks"):
+        table.add_column(name, justify="right", no_wrap=True)
+    bar_cells = max(4, min(20, width - 76))
     longest = max(r.duration_s for r in result.memory_table)
     for r in result.memory_table:
         style = "bold" if r.chosen else ""
         status = Text("times out" if r.killed else "fits", style="red" if r.killed else "green")
         table.add_row(Text(f"{r.memory_mb:,}" + (" ◀" if r.chosen else ""), style=style), f"{r.vcpus:.2f}",
-                      _minutes(r.duration_s), Text(bar(r.duration_s / longest, 20)) + Text(" ") + status,
+                      fmt.duration(r.duration_s), Text(bar(r.duration_s / longest, bar_cells)) + Text(" ") + status,
                       f"${r.cost:.4f}", f"${r.job_cost:.4f}", str(r.chunks))
     out.append(table)
     out.append(Text("One attempt: billed up to the timeout. Whole job: the full work, split into chunks under the "
@@ -101,7 +100,8 @@ def render(result) -> list:
     out.append(interview_footer([
         "Hard limits: 15-minute timeout (a longer job is stopped and billed for the full 900 s), 6 MB sync "
         "and 1 MB async payloads (not 256 KB any more), /tmp 512 MB to 10 GB.",
-        "Memory is also the CPU dial: 1,769 MB is one vCPU, up to 6 vCPUs at 10,240 MB; for CPU-bound code "
+        "Memory is also the CPU dial: 1,769 MB is one vCPU, and AWS quotes up to 6 vCPUs at 10,240 MB (the "
+        "proportional share this model computes with is 5.79); for CPU-bound code "
         "more memory often costs about the same and runs faster.",
         "Past 15 minutes: split the work (Step Functions Map, SQS fan-out), checkpoint it, or move it to "
         "Fargate/Batch; pass big payloads through S3.",
@@ -109,7 +109,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The job's bar growing until the timeout cuts it."""
     steps = 30
     return [_timeline(result, upto=(i + 1) / steps) for i in range(steps)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lambda_prep.views.sims.common import bar, human_time, interview_footer
+from lambda_prep.views.sims import format as fmt
+from lambda_prep.views.sims.common import bar, interview_footer, flat_json
 
 LANE_WIDTH = 48
 SPARK = "▁▂▃▄▅▆▇█"
@@ -25,8 +26,9 @@ FOOTERS = {
         "Make the handler idempotent: retries and the at-least-once queue can deliver an event twice.",
     ],
     "sqs": [
-        "SQS: the poller does not retry by itself; a failed message reappears when its visibility timeout expires, "
-        "and after maxReceiveCount receives SQS moves it to the queue's DLQ (the function's DLQ is not used).",
+        "SQS: after a function error the message reappears when its visibility timeout expires (a throttled "
+        "invoke is retried by the poller, backing off, until then), and after maxReceiveCount receives SQS "
+        "moves it to the queue's DLQ (the function's DLQ is not used).",
         "Turn on ReportBatchItemFailures so one bad message does not send the whole batch back; set the visibility "
         "timeout to 6x the function timeout and maxReceiveCount to at least 5.",
     ],
@@ -35,12 +37,14 @@ FOOTERS = {
         "shard waits meanwhile (IteratorAge climbs).",
         "Set MaximumRetryAttempts, MaximumRecordAgeInSeconds, BisectBatchOnFunctionError and an on-failure "
         "destination; the destination receives batch metadata (shard, sequence numbers), not the records.",
+        "With ReportBatchItemFailures Lambda retries from the lowest failed sequence number: records after it "
+        "run again, so the handler must be idempotent. DynamoDB Streams are polled 4 times a second, Kinesis once.",
     ],
 }
 
 
-def render(result) -> list:
-    data = result.to_json()
+def render(result, width: int = 80) -> list:
+    data = flat_json(result)
     parts = [_header(data)]
     if data["source"] == "stream":
         parts += _stream_parts(data)
@@ -59,9 +63,9 @@ def render(result) -> list:
     return parts
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The example lanes (or the shard's iterator age) drawn up to a moving clock."""
-    data = result.to_json()
+    data = flat_json(result)
     count = 30
     if data["source"] == "stream":
         points = data["iterator_age"]
@@ -98,7 +102,10 @@ def _header(data: dict):
         age = "-1 (no limit)" if prm["max_record_age_s"] == -1 else f"{prm['max_record_age_s']:,} s"
         lines.append(f"batch size {prm['batch_size']}; MaximumRetryAttempts {retries}; MaximumRecordAgeInSeconds "
                      f"{age}; bisect {'on' if prm['bisect'] else 'off'}; retention {prm['retention_hours']:g} h; "
-                     f"on failure: {prm['on_failure']}")
+                     f"on failure: {prm['on_failure']}; {prm['stream_type']} stream, polled every "
+                     f"{fmt.duration(data['poll_interval_s'])}; ParallelizationFactor {prm['parallelization_factor']}"
+                     + (f" (the shard log shows the lane, by partition key, of record {prm['poison_at']})"
+                        if prm['parallelization_factor'] > 1 and prm['poison_at'] else ""))
     text = Text(lines[0] + "\n", style="bold")
     text.append("\n".join(lines[1:]), style="dim")
     return text
@@ -117,7 +124,7 @@ def _lanes(data: dict, cut: float | None = None):
     table = Table(title="Example events on the simulated clock (✓ succeeded, ✗ failed, ▣ dead-lettered)",
                   title_justify="left", box=None, pad_edge=False, show_edge=False)
     table.add_column("event", justify="right")
-    axis = f"0 s{' ' * (LANE_WIDTH - 3 - len(human_time(span)))}{human_time(span)}"
+    axis = f"0 s{' ' * (LANE_WIDTH - 3 - len(fmt.duration(span)))}{fmt.duration(span)}"
     table.add_column(axis, no_wrap=True)
     table.add_column("outcome", overflow="fold")
     for ex in data["examples"]:
@@ -139,7 +146,7 @@ def _lanes(data: dict, cut: float | None = None):
 
 
 def _done_text(ex: dict) -> str:
-    took = human_time(ex["steps"][-1]["t"] - ex["arrived_s"])
+    took = fmt.duration(ex["steps"][-1]["t"] - ex["arrived_s"])
     n = ex.get("attempts", 0)
     if ex.get("outcome") == "succeeded":
         return f"✓ on attempt {n}, after {took}"
@@ -158,7 +165,7 @@ def _story(data: dict):
         return text
     text.append(f"Event #{chosen['id']} step by step\n", style="bold")
     for step in chosen["steps"]:
-        text.append(f"  t+{human_time(step['t'] - chosen['arrived_s']):>9}  {step['what']}\n")
+        text.append(f"  t+{fmt.duration(step['t'] - chosen['arrived_s']):>9}  {step['what']}\n")
     return text
 
 
@@ -185,11 +192,11 @@ def _outcomes(data: dict):
                   f"{theory['mean_attempts']:.3f}" if theory else "-")
     if data["time_to_dead_letter_s"]:
         t = data["time_to_dead_letter_s"]
-        table.add_row("time to dead letter", human_time(t["mean"]), "", f"min {human_time(t['min'])}, "
-                      f"max {human_time(t['max'])}", "")
+        table.add_row("time to dead letter", fmt.duration(t["mean"]), "", f"min {fmt.duration(t['min'])}, "
+                      f"max {fmt.duration(t['max'])}", "")
     if data["source"] == "stream":
-        table.add_row("shard blocked (longest)", human_time(data["blocked_s"]), "", "", "")
-        table.add_row("max IteratorAge", human_time(data["max_iterator_age_s"]), "", "", "")
+        table.add_row("shard blocked (longest)", fmt.duration(data["blocked_s"]), "", "", "")
+        table.add_row("max IteratorAge", fmt.duration(data["max_iterator_age_s"]), "", "", "")
     elif data["source"] == "sqs":
         table.add_row("processed again (whole batch returned)", f"{data['duplicate_processing']:,}", "", "", "")
     if data["failure_reasons"]:
@@ -245,7 +252,7 @@ def _stream_parts(data: dict) -> list:
     for i, row in enumerate(shown):
         if len(rows) > 16 and i == 12:
             table.add_row("…", f"{len(rows) - 15} more entries")
-        table.add_row(human_time(row["t"]), row["what"])
+        table.add_row(fmt.duration(row["t"]), row["what"])
     if data.get("shard_log_more"):
         table.add_row("…", f"{data['shard_log_more']} later entries not kept")
     parts.append(table)
@@ -261,9 +268,9 @@ def _age_chart(data: dict, upto: int | None = None):
     peak = max((p["age_s"] for p in points), default=0.0) or 1.0
     line = "".join(SPARK[min(len(SPARK) - 1, int(p["age_s"] / peak * (len(SPARK) - 1) + 0.5))] for p in shown)
     text = Text("IteratorAge over time (peak ", style="bold")
-    text.append(human_time(peak), style="bold")
+    text.append(fmt.duration(peak), style="bold")
     text.append(")\n")
     text.append(line.ljust(len(points)), style="cyan")
     end = data["simulated_s"]
-    text.append(f"\n0 s{' ' * max(1, len(points) - 3 - len(human_time(end)))}{human_time(end)}")
+    text.append(f"\n0 s{' ' * max(1, len(points) - 3 - len(fmt.duration(end)))}{fmt.duration(end)}")
     return text

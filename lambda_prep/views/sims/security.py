@@ -98,7 +98,7 @@ def _steps(result, upto: int | None = None) -> Group:
     return Group(*lines, final)
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     out: list = [
         Text("security: one request through IAM policy evaluation (explicit deny > allow > implicit deny)",
              style="bold"),
@@ -159,8 +159,10 @@ def render(result) -> list:
 
     out.append(Text("\n".join("• " + n for n in result.notes), style="dim"))
     out.append(interview_footer([
-        "An explicit Deny anywhere wins; otherwise, in one account an Allow in EITHER the identity or the "
-        "resource policy is enough, but cross-account needs both sides to allow.",
+        "An explicit Deny anywhere wins; otherwise, in one account an Allow in EITHER the identity policy or a "
+        "resource policy that names the principal itself (the user, the role or its session) is enough; a "
+        "resource policy naming only the account delegates to identity policies. Cross-account needs both "
+        "sides to allow.",
         "The execution role says what the function may touch; the resource-based policy says who may invoke "
         "it (S3, SNS... scoped with aws:SourceArn and aws:SourceAccount).",
         "Least privilege: exact actions and ARNs instead of \"*\"; IAM Access Analyzer can generate a policy "
@@ -169,7 +171,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The trace revealed one statement at a time, then each evaluation step, then the decision."""
     n = len(result.main.checks)
     shown = [Group(_request_panel(result), _trace_table(result, rows=k)) for k in range(n + 1)]

@@ -1,0 +1,181 @@
+"""Retries through an SQS event source mapping: visibility timeout, receive count, the queue's DLQ."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from lambda_prep.sims.common import rng
+from lambda_prep.sims import sqs as mapping
+from lambda_prep.sims.engine import Engine
+from lambda_prep.sims.retries.common import (
+    Params, Result, TRACE_LIMIT, _Progress, _arrivals, _pick_examples, _stamp, _steps_rounded,
+)
+
+
+class _Message:
+    __slots__ = ("i", "sent", "receives")
+
+    def __init__(self, i: int, sent: float):
+        self.i, self.sent, self.receives = i, sent, 0
+
+
+def run(prm: Params, seed, progress) -> Result:
+    r = rng(seed)
+    engine = Engine()
+    tick = _Progress(progress)
+    p, k, vt, size = prm.failure_rate, prm.max_receive_count, float(prm.visibility_timeout_s), prm.batch_size
+    run_s = min(prm.duration_ms / 1000, prm.timeout_s)
+    timed_out = prm.duration_ms > prm.timeout_s * 1000
+    poison = prm.poison_at - 1
+    visible: deque[_Message] = deque()
+    # the mapping's pollers: the same control loop as the concurrency simulation (sims/sqs.py)
+    pollers = mapping.Pollers()
+    state = {"in_flight": 0, "pending": False, "succeeded": 0, "dead": 0, "attempts": 0,
+             "duplicates": 0, "batches": 0, "failed_batches": 0}
+    histogram: dict[int, int] = {}
+    dead_times: list[float] = []
+    traces: dict[int, dict] = {}
+    first_dead: list[tuple[_Message, float]] = []
+
+    def note(m: _Message, kind: str, what: str) -> None:
+        if m.i < TRACE_LIMIT:
+            traces[m.i]["steps"].append((engine.now, kind, what))
+
+    def send(messages: list[_Message]) -> None:
+        for m in messages:
+            if m.i < TRACE_LIMIT:
+                traces[m.i] = {"id": m.i + 1, "arrived_s": round(engine.now, 3), "steps": [], "category": ""}
+            note(m, "start", "sent to the queue")
+        show(messages)
+
+    def show(messages: list[_Message]) -> None:
+        """Messages become visible (sent, or their visibility timeout expired)."""
+        for m in messages:
+            if m.receives >= k:
+                state["dead"] += 1
+                histogram[m.receives] = histogram.get(m.receives, 0) + 1
+                dead_times.append(engine.now - m.sent)
+                note(m, "dead", f"visible again with ReceiveCount {m.receives} = maxReceiveCount: "
+                                "SQS moves it to the DLQ")
+                if m.i < TRACE_LIMIT:
+                    traces[m.i]["category"] = "dead-lettered"
+                    traces[m.i]["outcome"] = "dead_lettered"
+                    traces[m.i]["attempts"] = m.receives
+                if not first_dead:
+                    first_dead.append((m, engine.now))
+                tick.step()
+            else:
+                if m.receives:
+                    note(m, "info", "visibility timeout expired: visible again")
+                visible.append(m)
+        if not state["pending"]:
+            state["pending"] = True
+            engine.after(0, dispatch)
+
+    def dispatch() -> None:
+        state["pending"] = False
+        while state["in_flight"] < pollers.limit and visible:
+            batch = [visible.popleft() for _ in range(min(size, len(visible)))]
+            state["in_flight"] += 1
+            state["batches"] += 1
+            fails = []
+            for m in batch:
+                m.receives += 1
+                state["attempts"] += 1
+                fails.append(timed_out or m.i == poison or r.random() < p)
+                note(m, "info", f"received (ReceiveCount {m.receives}) in a batch of {len(batch)}; "
+                        f"invisible for {vt:g} s; the poller invokes the function synchronously")
+            engine.at(engine.now + run_s, done, batch, fails, engine.now)
+
+    def done(batch: list[_Message], fails: list[bool], received: float) -> None:
+        state["in_flight"] -= 1
+        back: list[_Message] = []
+        any_failed = any(fails)
+        if any_failed:
+            state["failed_batches"] += 1
+            if not prm.partial_batch:  # with ReportBatchItemFailures Lambda does not scale polling down
+                pollers.throttle()
+        for m, failed in zip(batch, fails):
+            if not any_failed or (prm.partial_batch and not failed):
+                state["succeeded"] += 1
+                histogram[m.receives] = histogram.get(m.receives, 0) + 1
+                note(m, "ok", "processed; the poller deletes it from the queue"
+                     + (" (reported as succeeded in the partial batch response)" if any_failed else ""))
+                if m.i < TRACE_LIMIT:
+                    traces[m.i]["category"] = "first try" if m.receives == 1 else "after retry"
+                    traces[m.i]["outcome"] = "succeeded"
+                    traces[m.i]["attempts"] = m.receives
+                tick.step()
+            elif failed:
+                back.append(m)
+                why = "timed out" if timed_out else "failed"
+                note(m, "fail", f"{why}" + (": listed in batchItemFailures" if prm.partial_batch
+                                    else ": the whole batch returns to the queue"))
+            else:
+                back.append(m)
+                state["duplicates"] += 1
+                note(m, "returned", "processed fine, but another message failed the batch: it returns too "
+                        "(it will be processed again)")
+                if m.i < TRACE_LIMIT:
+                    traces[m.i]["returned_ok"] = True
+        if back:
+            engine.at(received + vt, show, back)
+        if visible and not state["pending"]:
+            state["pending"] = True
+            engine.after(0, dispatch)
+
+    def tick_pollers() -> None:
+        if state["succeeded"] + state["dead"] >= prm.events:
+            return
+        pollers.tick(bool(visible))
+        if visible and not state["pending"]:
+            state["pending"] = True
+            engine.after(0, dispatch)
+        engine.after(1.0, tick_pollers)
+
+    engine.at(1.0, tick_pollers)
+    messages = [_Message(i, t) for i, t in enumerate(_arrivals(r, prm.events, prm.arrival_rate))]
+    if prm.arrival_rate == 0:
+        engine.at(0.0, send, messages)
+    else:
+        for m in messages:
+            engine.at(m.sent, send, [m])
+    engine.run()
+    tick.flush()
+
+    for trace in traces.values():
+        if trace.pop("returned_ok", False) and trace["category"] in ("after retry", "dead-lettered"):
+            trace["category"] = "returned with its batch"
+    record = None
+    if first_dead:
+        m, when = first_dead[0]
+        record = {
+            "target": "queue's dead-letter queue",
+            "content": "the original message, unchanged (body and attributes); SQS moved it by the source queue's "
+                       "redrive policy, not the function's DLQ setting",
+            "body": {"orderId": f"order-{m.i + 1}"},
+            "attributes": {"ApproximateReceiveCount": str(m.receives), "SentTimestamp": _stamp(m.sent)},
+        }
+    warnings = []
+    if prm.visibility_timeout_s < 6 * prm.timeout_s:
+        warnings.append(f"Visibility timeout {prm.visibility_timeout_s:g} s is under 6 x the function timeout "
+                        f"({6 * prm.timeout_s:g} s), AWS's recommendation: throttled batches can return early.")
+    if prm.max_receive_count < 5:
+        warnings.append("maxReceiveCount under 5: AWS suggests at least 5 so throttling alone does not "
+                        "send messages to the DLQ.")
+    if timed_out:
+        warnings.append(f"The handler takes {prm.duration_ms:g} ms but the timeout is {prm.timeout_s:g} s: "
+                        "every batch times out.")
+    examples = _pick_examples(traces, ["first try", "returned with its batch", "after retry", "dead-lettered"])
+    return Result(params=prm, succeeded=state["succeeded"], dead_lettered=state["dead"], lost=0,
+                  attempts=state["attempts"], reasons={"maxReceiveCount": state["dead"]} if state["dead"] else {},
+                  attempts_histogram=histogram, dead_letter_times=dead_times,
+                  examples=[_steps_rounded(e) for e in examples], failure_record=record, sim_end_s=engine.now,
+                  warnings=warnings,
+                  extra={"duplicate_processing": state["duplicates"], "batches": state["batches"],
+                         "peak_pollers": pollers.peak,
+                         "failed_batches": state["failed_batches"],
+                         "mean_batch_size": round(state["attempts"] / max(1, state["batches"]), 3)})
+
+
+# --- stream ---------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ SOURCES = (F.ASYNC_ERRORS_URL, F.ASYNC_RETAIN_URL, F.METRICS_URL, F.CONCURRENCY_
 class Params:
     arrival_rate: float = 20.0  # events per second while traffic lasts (model choice)
     traffic_s: float = 300.0  # how long events keep arriving (model choice)
-    concurrency: int = 10  # the function's reserved concurrency (its cap)
+    concurrency_limit: int = 10  # the function's reserved concurrency (its cap)
     duration_ms: float = 1000.0  # handler time per invocation (model choice)
     failure_rate: float = 0.0  # probability that one attempt fails with a function error
     max_retries: int = int(F.ASYNC_MAX_RETRIES.value)
@@ -55,8 +55,9 @@ class Params:
         if self.arrival_rate * self.traffic_s > 200_000:
             raise ParamError(f"--arrival-rate x --traffic-s must be at most 200,000 events (model limit), "
                              f"got {self.arrival_rate * self.traffic_s:,.0f}")
-        check_range("concurrency", self.concurrency, 0, 1_000,
-                    why="reserved concurrency; 0 throttles every invocation")
+        check_range("concurrency_limit", self.concurrency_limit, 0, 900,
+                    why="reserved concurrency: at most the account's 1,000 minus the 100 kept unreserved; "
+                        "0 throttles everything")
         check_range("duration_ms", self.duration_ms, 1, 900_000, why="handler time, up to the 900 s timeout")
         check_range("failure_rate", self.failure_rate, 0, 1, why="a probability per attempt")
         check_range("max_retries", self.max_retries, 0, int(F.ASYNC_MAX_RETRIES.value),
@@ -95,7 +96,7 @@ class Result:
 
     @property
     def capacity_per_s(self) -> float:
-        return self.params.concurrency / (self.params.duration_ms / 1000)
+        return self.params.concurrency_limit / (self.params.duration_ms / 1000)
 
     def assumptions(self) -> list[str]:
         prm = self.params
@@ -253,10 +254,10 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
             waiting_delta[slot(now)] += 1
             if i in stories:
                 stories[i].append((now, "queued", "queued; the caller already has 202"))
-        if prm.concurrency == 0:
+        if prm.concurrency_limit == 0:
             drop(i, now, "zero")
             continue
-        if busy >= prm.concurrency:
+        if busy >= prm.concurrency_limit:
             counters["throttles"] += 1
             throttled[i] += 1
             rows[slot(now)]["throttled"] += 1
@@ -297,6 +298,10 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
     for k, row in enumerate(rows):
         waiting += waiting_delta[k]
         row["waiting"] = waiting
+    # the clock ran to the latest possible drop; show the run up to its last activity (and one quiet bar)
+    active = [k for k, row in enumerate(rows) if row["received"] or row["invoked"] or row["dropped"]
+              or row["throttled"] or row["waiting"]]
+    rows = rows[:min(BUCKETS, (active[-1] + 2) if active else 1)]
     ages.sort()
     examples = [{"id": i + 1, "arrived_s": round(born[i], 3),
                  "steps": [{"t": round(t, 3), "kind": k, "what": w} for t, k, w in stories[i]]}

@@ -37,6 +37,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "a month's bill by memory size, and the break-even with Fargate"),
     Simulation("rds-proxy", "lambda_prep.sims.rds_proxy", "lambda_prep.views.sims.rds_proxy", "networking-storage",
                "database connections with and without RDS Proxy under a burst"),
+    Simulation("async-queue", "lambda_prep.sims.async_queue", "lambda_prep.views.sims.async_queue", "retries",
+               "throttled async events wait in Lambda's queue, age, back off and are dropped at the maximum age"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

@@ -15,7 +15,7 @@ def test_backoff_doubles_from_one_second_to_five_minutes():
 def test_a_throttled_event_is_served_after_waits_of_1_2_4_8_seconds():
     # Concurrency 1; event A (t=0) runs 10 s; B arrives at 0.5 and is throttled at 0.5, 1.5, 3.5 and 7.5;
     # its 4th retry comes at 0.5 + 1 + 2 + 4 + 8 = 15.5 s, when A is done: AsyncEventAge 15 s.
-    prm = model.Params(concurrency=1, duration_ms=10_000, max_event_age_s=3600)
+    prm = model.Params(concurrency_limit=1, duration_ms=10_000, max_event_age_s=3600)
     result = model.run(prm, 1, arrivals=[0.0, 0.5])
     assert result.throttles == 4
     assert result.ages_at_invoke == [0.0, pytest.approx(15.0)]
@@ -24,7 +24,7 @@ def test_a_throttled_event_is_served_after_waits_of_1_2_4_8_seconds():
 
 def test_an_event_that_cannot_be_served_before_its_maximum_age_is_dropped_at_that_age():
     # A occupies the only environment for 900 s; B is retried at ages 1, 3, 7, 15, 31 (next: 63 > 60).
-    prm = model.Params(concurrency=1, duration_ms=900_000, max_event_age_s=60, on_failure="dlq")
+    prm = model.Params(concurrency_limit=1, duration_ms=900_000, max_event_age_s=60, on_failure="dlq")
     result = model.run(prm, 1, arrivals=[0.0, 0.0])
     assert result.throttles == 6  # at ages 0, 1, 3, 7, 15, 31
     assert result.dropped_age == 1 and result.succeeded == 1
@@ -35,13 +35,13 @@ def test_an_event_that_cannot_be_served_before_its_maximum_age_is_dropped_at_tha
 
 
 def test_reserved_concurrency_zero_drops_everything_at_once_without_retries():
-    result = model.run(model.Params(concurrency=0, arrival_rate=5, traffic_s=20), 3)
+    result = model.run(model.Params(concurrency_limit=0, arrival_rate=5, traffic_s=20), 3)
     assert result.dropped_no_concurrency == result.received > 0
     assert result.invocations == 0 and result.throttles == 0
 
 
 def test_with_ample_concurrency_nothing_waits_and_drops_follow_p_to_the_retries_plus_one():
-    prm = model.Params(arrival_rate=50, traffic_s=600, concurrency=200, duration_ms=100, failure_rate=0.4,
+    prm = model.Params(arrival_rate=50, traffic_s=600, concurrency_limit=200, duration_ms=100, failure_rate=0.4,
                        max_event_age_s=21_600)
     result = model.run(prm, 7)
     assert result.throttles == 0
@@ -62,7 +62,7 @@ def test_events_are_conserved_and_throughput_never_exceeds_capacity():
     assert sum(row["received"] for row in data["series"]) == result.received
     assert sum(row["dropped"] for row in data["series"]) == result.dropped
     assert data["series"][-1]["waiting"] == 0
-    assert max(row["busy"] for row in data["series"]) <= result.params.concurrency
+    assert max(row["busy"] for row in data["series"]) <= result.params.concurrency_limit
 
 
 def test_default_demo_overloads_ages_and_drops():
@@ -80,7 +80,7 @@ def test_a_longer_maximum_age_drops_nothing_in_the_demo():
 
 
 def test_function_errors_out_of_retries_go_to_the_destination():
-    prm = model.Params(arrival_rate=1, traffic_s=100, concurrency=10, duration_ms=100, failure_rate=1.0,
+    prm = model.Params(arrival_rate=1, traffic_s=100, concurrency_limit=10, duration_ms=100, failure_rate=1.0,
                        max_retries=1, max_event_age_s=21_600)
     result = model.run(prm, 2)
     assert result.dropped_retries == result.received
@@ -88,7 +88,7 @@ def test_function_errors_out_of_retries_go_to_the_destination():
 
 
 @pytest.mark.parametrize("field,value", [("max_retries", 3), ("max_event_age_s", 59), ("max_event_age_s", 21_601),
-                                         ("concurrency", -1), ("failure_rate", 1.5), ("on_failure", "s3")])
+                                         ("concurrency_limit", -1), ("failure_rate", 1.5), ("on_failure", "s3")])
 def test_out_of_range_parameters_name_the_option_and_range(field, value):
     with pytest.raises(ParamError) as err:
         model.Params(**{field: value})

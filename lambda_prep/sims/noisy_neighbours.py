@@ -31,6 +31,7 @@ DURATIONS_S = {"checkout": 4.0, "search": 5.0, "importer": 8.0}  # model choice:
 RUN_S = 150.0
 BURST_START_S = 30.0
 BUCKET_S = 5.0
+DEFAULT_RESERVE = (("checkout", 250), ("search", 200))
 SOURCES = (F.CONCURRENCY_URL, F.QUOTAS_URL, F.METRICS_URL, F.SCALING_URL)
 
 
@@ -41,11 +42,13 @@ class Params:
     burst_rate: float = 250.0  # the importer's burst: 250 x 8 s = 2,000 concurrent wanted
     burst_s: float = 60.0  # how long the burst lasts, starting at t = 30 s
     account_concurrency: int = int(F.ACCOUNT_CONCURRENCY.value)
-    reserve: tuple = (("checkout", 250), ("search", 200))  # the fix tried in the second run
+    reserve: tuple = DEFAULT_RESERVE  # the fix tried in the second run (None: this default)
 
     def __post_init__(self) -> None:
-        reserve = tuple((str(n), int(v)) for n, v in (self.reserve.items() if isinstance(self.reserve, dict)
-                                                      else self.reserve))
+        if self.reserve is None:
+            object.__setattr__(self, "reserve", DEFAULT_RESERVE)
+        items = self.reserve.items() if isinstance(self.reserve, dict) else self.reserve
+        reserve = tuple(_pair(item) for item in items)
         object.__setattr__(self, "reserve", reserve)
         check_range("checkout_rate", self.checkout_rate, 0, 500, why="requests per second")
         check_range("search_rate", self.search_rate, 0, 500, why="requests per second")
@@ -74,6 +77,20 @@ class Params:
         if name == "importer":
             return self.burst_rate if BURST_START_S <= t < BURST_START_S + self.burst_s else 0.0
         return self.checkout_rate if name == "checkout" else self.search_rate
+
+
+def _pair(item) -> tuple[str, int]:
+    """("checkout", 250), ["checkout", 250] or "checkout=250" (as typed) -> ("checkout", 250)."""
+    typed = item
+    if isinstance(item, str):
+        name, _, value = item.partition("=")
+        item = (name.strip(), value.strip())
+    try:
+        name, value = item
+        return str(name), int(value)
+    except (TypeError, ValueError):
+        raise ParamError(f"--reserve takes NAME=N, e.g. checkout=250 ({', '.join(FUNCTIONS)}), got {typed!r}") \
+            from None
 
 
 @dataclass

@@ -39,6 +39,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "database connections with and without RDS Proxy under a burst"),
     Simulation("async-queue", "lambda_prep.sims.async_queue", "lambda_prep.views.sims.async_queue", "retries",
                "throttled async events wait in Lambda's queue, age, back off and are dropped at the maximum age"),
+    Simulation("noisy-neighbours", "lambda_prep.sims.noisy_neighbours", "lambda_prep.views.sims.noisy_neighbours",
+               "concurrency", "one function's burst throttles the others; reserved concurrency as fix, and its cost"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

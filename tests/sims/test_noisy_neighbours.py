@@ -91,3 +91,19 @@ def test_reserve_accepts_a_mapping_and_the_envelope_is_json_safe():
 
 def test_same_seed_same_result():
     assert model.run(model.Params(), 3).to_json() == model.run(model.Params(), 3).to_json()
+
+
+def test_cli_reserve_replaces_the_default_and_bad_values_exit_2():
+    import json
+
+    from typer.testing import CliRunner
+
+    from lambda_prep.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["simulate", "noisy-neighbours", "--reserve", "importer=300", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["params"]["reserve"] == [["importer", 300]]
+    for bad in ("checkout", "billing=5", "checkout=901"):
+        out = runner.invoke(app, ["simulate", "noisy-neighbours", "--reserve", bad])
+        assert out.exit_code == 2 and "--reserve" in out.output and "Traceback" not in out.output

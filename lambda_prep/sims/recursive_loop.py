@@ -188,7 +188,11 @@ def fan_out_table(prm: Params) -> list[dict]:
     for f in (1, 2, 3):
         variant = Params(**{**{k: getattr(prm, k) for k in prm.__dataclass_fields__}, "fan_out": f})
         runaway = _runaway(variant)[0]
+        hop, dur = prm.hop_ms / 1000, prm.duration_ms / 1000
+        cap = int(prm.account_concurrency * (hop + dur) / dur)
+        stop_s = hop + sum(-(-f ** k // cap) * (hop + dur) for k in range(int(F.RECURSION_LIMIT.value)))
         rows.append({"fan_out": f, "stopped_invocations": sum(f ** k for k in range(int(F.RECURSION_LIMIT.value))),
+                     "stopped_after_s": round(stop_s, 6),
                      "unstopped_invocations": runaway,
                      "unstopped_cost_per_month_usd": round(runaway * cost_per_invocation(variant)
                                                            / (prm.hours_unnoticed * 3600) * F.SECONDS_PER_MONTH, 2)})

@@ -41,6 +41,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "throttled async events wait in Lambda's queue, age, back off and are dropped at the maximum age"),
     Simulation("noisy-neighbours", "lambda_prep.sims.noisy_neighbours", "lambda_prep.views.sims.noisy_neighbours",
                "concurrency", "one function's burst throttles the others; reserved concurrency as fix, and its cost"),
+    Simulation("recursive-loop", "lambda_prep.sims.recursive_loop", "lambda_prep.views.sims.recursive_loop",
+               "integrations-patterns", "a function that triggers itself, stopped after 16 invocations, or not"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

@@ -43,6 +43,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "concurrency", "one function's burst throttles the others; reserved concurrency as fix, and its cost"),
     Simulation("recursive-loop", "lambda_prep.sims.recursive_loop", "lambda_prep.views.sims.recursive_loop",
                "integrations-patterns", "a function that triggers itself, stopped after 16 invocations, or not"),
+    Simulation("deploy", "lambda_prep.sims.deploy", "lambda_prep.views.sims.deploy", "deployment",
+               "a bad version shifted in by CodeDeploy (canary, linear, all at once), the alarm and the rollback"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

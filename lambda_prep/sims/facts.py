@@ -258,6 +258,20 @@ CODEDEPLOY_LAMBDA_CONFIGS = Fact((
 APIGW_REST_TIMEOUT_MS = Fact((50, 29_000), "ms", APIGW_QUOTAS_URL, NEW_CHECKED,
                              "integration timeout, default 29 s; since June 2024 Regional and private REST APIs "
                              "can raise it past 29 s, which may lower the account's throttle quota")
-APIGW_HTTP_TIMEOUT_MS = Fact(30_000, "ms", APIGW_QUOTAS_URL, REFERENCE, "HTTP API maximum integration timeout")
+APIGW_HTTP_TIMEOUT_MS = Fact(30_000, "ms", "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                             "http-api-quotas.html", NEW_CHECKED, "HTTP API maximum integration timeout; not raisable")
 ALB_LAMBDA_BODY_KB = Fact(1024, "KB", ALB_LAMBDA_URL, NEW_CHECKED,
                           "request body sent to a Lambda target and the response JSON it returns: 1 MB each")
+APIGW_ERRORS_URL = DG + "services-apigateway-errors.html"
+APIGW_HTTP_QUOTAS_URL = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"
+FUNCTION_URL_STREAMING_URL = DG + "config-rs-invoke-furls.html"
+APIGW_PAYLOAD_MB = Fact(10, "MB", APIGW_HTTP_QUOTAS_URL, NEW_CHECKED, "payload size, HTTP and REST APIs")
+APIGW_ACCOUNT_RPS = Fact(10_000, "requests per second per account per Region", APIGW_QUOTAS_URL, NEW_CHECKED,
+                         "plus a burst set by AWS (token bucket); raisable; 2,500 in some newer Regions")
+APIGW_LAMBDA_ERRORS = Fact((("rejected", 500), ("function_error", 502), ("malformed", 502)), "HTTP status",
+                           APIGW_ERRORS_URL, NEW_CHECKED,
+                           "'If the Lambda API rejects the invocation request, API Gateway returns a 500 ... If the "
+                           "function runs but returns an error, or returns a response in the wrong format, API "
+                           "Gateway returns a 502'; API Gateway does not retry")
+STREAMED_RESPONSE_MB = Fact(200, "MB", FUNCTION_URL_STREAMING_URL, NEW_CHECKED,
+                            "RESPONSE_STREAM (InvokeWithResponseStream); BUFFERED is 6 MB")

@@ -45,6 +45,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "integrations-patterns", "a function that triggers itself, stopped after 16 invocations, or not"),
     Simulation("deploy", "lambda_prep.sims.deploy", "lambda_prep.views.sims.deploy", "deployment",
                "a bad version shifted in by CodeDeploy (canary, linear, all at once), the alarm and the rollback"),
+    Simulation("front-door", "lambda_prep.sims.front_door", "lambda_prep.views.sims.front_door", "front-doors",
+               "API Gateway, ALB and function URL in front of one function: timeouts, 502/504/429, payloads"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

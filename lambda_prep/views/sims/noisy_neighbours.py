@@ -108,6 +108,10 @@ def _lesson(res: dict, prm: dict) -> str:
                          "that the account had room for. A reservation is a ceiling too.")
         elif after[name]["throttled"] == 0:
             lines.append(f"{name} is safe: its {cap} are its own (it used up to {wanted}).")
+        else:
+            lines.append(f"{name} is capped at {cap}, below what it needs: it still throttles "
+                         f"{fmt.count(after[name]['throttled'])} requests ({fmt.percent(after[name]['throttled_ratio'])}), "
+                         "burst or not. A reservation is a ceiling too: size it to rate x duration.")
     pool_before, pool_after = res["before"]["unreserved_pool"], res["after"]["unreserved_pool"]
     others = [n for n in FUNCTIONS if n not in reserved]
     for name in others:

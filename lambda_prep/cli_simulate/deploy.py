@@ -7,18 +7,11 @@ import enum
 import typer
 
 from lambda_prep.cli_simulate._shared import Animate, ArrivalRate, AsJson, DEFAULT_SEED, Seed, app, simulate
+from lambda_prep.sims import facts as F  # light: dataclasses only
 
 
-class Config(str, enum.Enum):
-    canary_5 = "LambdaCanary10Percent5Minutes"
-    canary_10 = "LambdaCanary10Percent10Minutes"
-    canary_15 = "LambdaCanary10Percent15Minutes"
-    canary_30 = "LambdaCanary10Percent30Minutes"
-    linear_1 = "LambdaLinear10PercentEvery1Minute"
-    linear_2 = "LambdaLinear10PercentEvery2Minutes"
-    linear_3 = "LambdaLinear10PercentEvery3Minutes"
-    linear_10 = "LambdaLinear10PercentEvery10Minutes"
-    all_at_once = "LambdaAllAtOnce"
+# CodeDeploy's nine predefined Lambda configurations, from the facts module (one list, no copy here)
+Config = enum.Enum("Config", {name: name for name, *_ in F.CODEDEPLOY_LAMBDA_CONFIGS.value}, type=str)
 
 
 class Hook(str, enum.Enum):
@@ -29,7 +22,7 @@ class Hook(str, enum.Enum):
 @app.command("deploy")
 def deploy(
     ctx: typer.Context,
-    config: Config = typer.Option(Config.canary_5, "--config", case_sensitive=False,
+    config: Config = typer.Option(Config.LambdaCanary10Percent5Minutes, "--config", case_sensitive=False,
                                   help="CodeDeploy's predefined configuration (CodeDeployDefault.<name>)."),
     arrival_rate: ArrivalRate = 20.0,
     new_error_rate: float = typer.Option(0.1, "--new-error-rate",

@@ -152,6 +152,11 @@ class Result:
         return envelope(NAME, self.params, self.assumptions(), SOURCES, results)
 
 
+def total_steps(params: Params) -> int:
+    """About how many events a run handles (the CLI shows a progress bar for big runs)."""
+    return int(params.arrival_rate * params.traffic_s)
+
+
 def _telling(stories: dict[int, list]) -> list[int]:
     """The first event served at once, the most-throttled one served, and the first one dropped."""
     chosen: list[int] = []
@@ -203,7 +208,12 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
     waiting_delta = [0] * (BUCKETS + 1)  # +1 when an event enters the queue, -1 when it leaves it
     # a sample of events keep their step-by-step story; three telling ones are shown
     stories: dict[int, list] = {i: [] for i in range(0, len(born), max(1, len(born) // 400))}
-    tick = 0
+    done = [0]  # events that reached their end (ran or dropped), for the progress bar
+
+    def finished() -> None:
+        done[0] += 1
+        if progress is not None and done[0] % 1_000 == 0:
+            progress(1_000)
 
     def slot(time: float) -> int:
         return min(BUCKETS - 1, int(time / bucket))
@@ -212,6 +222,7 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
         waiting_delta[slot(time)] -= 1
 
     def drop(i: int, when: float, reason: str) -> None:
+        finished()
         counters[reason] += 1
         rows[slot(when)]["dropped"] += 1
         leave_queue(when)
@@ -226,6 +237,7 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
             busy -= 1
             fail = r.random() < prm.failure_rate
             if not fail:
+                finished()
                 counters["ok"] += 1
                 if i in stories:
                     stories[i].append((now, "ok", f"attempt {attempts[i]} succeeded"))
@@ -287,12 +299,8 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
             stories[i].append((now, "invoked", f"invoked (attempt {attempts[i]}), AsyncEventAge {age:.1f} s"))
         heapq.heappush(heap, (now + run_s, seq, 1, i))
         seq += 1
-        tick += 1
-        if progress is not None and tick >= 1_000:
-            progress(tick)
-            tick = 0
-    if progress is not None and tick:
-        progress(tick)
+    if progress is not None and done[0] % 1_000:
+        progress(done[0] % 1_000)
 
     waiting = 0
     for k, row in enumerate(rows):

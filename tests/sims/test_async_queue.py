@@ -97,3 +97,10 @@ def test_out_of_range_parameters_name_the_option_and_range(field, value):
 
 def test_same_seed_same_result():
     assert model.run(model.Params(), 5).to_json() == model.run(model.Params(), 5).to_json()
+
+
+def test_progress_counts_every_event_once():
+    got: list[int] = []
+    result = model.run(model.Params(), 1, got.append)
+    assert sum(got) == result.received
+    assert model.total_steps(model.Params()) == 6000

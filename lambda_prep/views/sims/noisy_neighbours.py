@@ -86,7 +86,8 @@ def _comparison(res: dict) -> Table:
     table.add_column("with reservations", justify="right")
     for name in FUNCTIONS:
         b, a = before[name], after[name]
-        table.add_row(name, fmt.count(b["requests"]), f"{fmt.count(b['throttled'])} ({fmt.percent(b['throttled_ratio'])})",
+        table.add_row(name, fmt.count(b["requests"]),
+                      f"{fmt.count(b['throttled'])} ({fmt.percent(b['throttled_ratio'])})",
                       fmt.count(reserved[name]) if name in reserved else "-",
                       f"{fmt.count(a['throttled'])} ({fmt.percent(a['throttled_ratio'])})")
     return table
@@ -109,9 +110,10 @@ def _lesson(res: dict, prm: dict) -> str:
         elif after[name]["throttled"] == 0:
             lines.append(f"{name} is safe: its {cap} are its own (it used up to {wanted}).")
         else:
+            throttled, ratio = after[name]["throttled"], after[name]["throttled_ratio"]
             lines.append(f"{name} is capped at {cap}, below what it needs: it still throttles "
-                         f"{fmt.count(after[name]['throttled'])} requests ({fmt.percent(after[name]['throttled_ratio'])}), "
-                         "burst or not. A reservation is a ceiling too: size it to rate x duration.")
+                         f"{fmt.count(throttled)} requests ({fmt.percent(ratio)}), burst or not. A reservation is "
+                         "a ceiling too: size it to rate x duration.")
     pool_before, pool_after = res["before"]["unreserved_pool"], res["after"]["unreserved_pool"]
     others = [n for n in FUNCTIONS if n not in reserved]
     for name in others:

@@ -42,7 +42,8 @@ def frames(result, width: int = 80) -> list:
 def _header(prm: dict) -> Text:
     text = Text(f"recursive-loop: a function that {VIA_TEXT[prm['via']]}\n", style="bold")
     text.append(f"each run writes {prm['fan_out']} event(s) back; hop {fmt.ms(prm['hop_ms'])}, run "
-                f"{fmt.ms(prm['duration_ms'])} at {prm['memory_mb']:,} MB; RecursiveLoop={prm['recursion'].capitalize()}"
+                f"{fmt.ms(prm['duration_ms'])} at {prm['memory_mb']:,} MB; "
+                f"RecursiveLoop={prm['recursion'].capitalize()}"
                 + ("" if prm["supported_sdk"] else "; the function uses an SDK too old to carry the chain count"),
                 style="dim")
     return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, MemoryMb, Seed, TimeoutS, app, simulate,
+    Animate, AsJson, DEFAULT_SEED, DurationMs, MemoryMb, Requests, Seed, TimeoutS, app, simulate,
 )
 
 
@@ -25,6 +25,8 @@ def front_door(
                                    help="Stream the response (function URL RESPONSE_STREAM, API Gateway REST "
                                         "streaming); AWS default buffered."),
     memory_mb: MemoryMb = 1024,
+    requests: Requests = 20_000,
+    duration_ms: DurationMs = 10_000.0,
     seed: Seed = DEFAULT_SEED,
     as_json: AsJson = False,
     animate: Animate = False,
@@ -37,6 +39,9 @@ def front_door(
     error, the function runs on and is billed); a big response; a response
     without a statusCode; an unhandled error; a request Lambda throttles;
     one the front door throttles. Each status says whether AWS documents it.
+    Then --requests requests with exponential handler times (mean
+    --duration-ms) go through the REST API: how many get 504, and how much
+    work Lambda bills after their callers have gone.
 
     \b
     AWS values and sources:
@@ -59,7 +64,8 @@ def front_door(
     Model assumptions: quick requests take 200 ms; statuses marked
     "observed" are reported by users or follow from how the door works,
     not stated by AWS (the HTTP API's 503 on a timeout is one); the ALB
-    waits for the function. No randomness: --seed changes nothing.
+    waits for the function; the traffic run's handler times are
+    exponential (checked against e^(-T/m)).
 
     \b
     Examples:
@@ -67,5 +73,6 @@ def front_door(
       lambda-prep simulate front-door --duration-s 90 --timeout-s 60
       lambda-prep simulate front-door --integration-timeout-s 30
       lambda-prep simulate front-door --response-kb 10240 --streaming
+      lambda-prep simulate front-door --duration-ms 20000 --timeout-s 29
     """
     simulate(ctx, "front-door")

@@ -9,7 +9,8 @@ before Lambda sees it.
 Every status is tagged with how sure it is: "documented" (the AWS page says it) or "observed"
 (reported by users, or read from how the front door works; AWS's pages do not state it). The
 billed duration is exact: ceil to the ms of min(handler time, function timeout), whatever the
-caller got. No randomness: --seed changes nothing.
+caller got. A traffic run (exponential handler times, seeded) counts the 504s and the time billed
+after callers had gone, against the closed form e^(-T/m) and m (e^(-T/m) - e^(-t/m)).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from lambda_prep.sims import facts as F
-from lambda_prep.sims.common import ParamError, check_range, envelope
+from lambda_prep.sims.common import ParamError, check_range, envelope, rng
 
 NAME = "front-door"
 DOORS = ("rest", "http", "alb", "url")
@@ -44,6 +45,8 @@ class Params:
     response_kb: float = 2048.0  # the big response
     streaming: bool = False  # function URL RESPONSE_STREAM / API Gateway response streaming
     memory_mb: int = 1024
+    requests: int = 20_000  # the traffic run: requests with exponential handler times
+    duration_ms: float = 10_000.0  # their mean handler time
 
     def __post_init__(self) -> None:
         check_range("duration_s", self.duration_s, 0.001, 900, why="handler time of the slow request")
@@ -54,6 +57,8 @@ class Params:
         check_range("response_kb", self.response_kb, 1, STREAM_KB, why="size of the big response, up to 200 MB")
         check_range("memory_mb", self.memory_mb, int(F.MIN_MEMORY_MB.value), int(F.MAX_MEMORY_MB.value),
                     why="Lambda memory, 128-10,240 MB")
+        check_range("requests", self.requests, 1, 1_000_000, why="requests in the traffic run; model limit")
+        check_range("duration_ms", self.duration_ms, 1, 900_000, why="mean handler time of the traffic run")
 
     def door_timeout_s(self, door: str) -> float | None:
         """The front door's own wait for the function; None: it waits as long as the function runs."""
@@ -137,10 +142,22 @@ def outcome(prm: Params, door: str, case: str) -> dict:
     raise ParamError(f"unknown case {case!r}")
 
 
+def traffic_theory(prm: Params) -> dict:
+    """Exponential handler times of mean m against the REST API's timeout T and the function's timeout t:
+    P(caller gets 504) = P(min(D, t) > T) = e^(-T/m) when t > T; the time billed after the caller left,
+    per request, E[(min(D, t) - T)+] = m (e^(-T/m) - e^(-t/m))."""
+    m, big_t, t = prm.duration_ms / 1000, prm.door_timeout_s("rest"), prm.timeout_s
+    if t <= big_t:
+        return {"gateway_timeout_ratio": 0.0, "billed_after_caller_left_per_request_s": 0.0}
+    return {"gateway_timeout_ratio": math.exp(-big_t / m),
+            "billed_after_caller_left_per_request_s": m * (math.exp(-big_t / m) - math.exp(-t / m))}
+
+
 @dataclass
 class Result:
     params: Params
     table: dict  # door -> case -> outcome
+    traffic: dict | None = None  # the traffic run through the REST API
 
     def assumptions(self) -> list[str]:
         prm = self.params
@@ -151,6 +168,8 @@ class Result:
             "'observed' statuses are reported by users or follow from how the door works; AWS's pages do not "
             "state them. The HTTP API's answer to a timeout (503) is one of these.",
             "The ALB is taken to wait for the function (its connection idle timeout, 60 s by default, is left out).",
+            f"The traffic run: {prm.requests:,} requests through the REST API with exponential handler times of mean "
+            f"{prm.duration_ms:g} ms (model choice).",
             "Response streaming is available through function URLs and API Gateway REST proxy integrations; Node.js "
             "streams natively, other runtimes need a custom runtime or the Lambda Web Adapter.",
         ]
@@ -163,6 +182,7 @@ class Result:
                              "cases": self.table[door]} for door in DOORS},
             "cases": list(CASES),
             "slow_request": {"billed_ms": slow_bill, "cost_usd": round(cost(slow_bill, prm.memory_mb), 9)},
+            "traffic": self.traffic,
             "limits": {"buffered_response_kb": BUFFERED_KB, "alb_body_kb": ALB_KB, "streamed_response_kb": STREAM_KB,
                        "api_gateway_payload_mb": int(F.APIGW_PAYLOAD_MB.value),
                        "api_gateway_account_rps": int(F.APIGW_ACCOUNT_RPS.value)},
@@ -172,4 +192,33 @@ class Result:
 
 def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | None = None) -> Result:
     table = {door: {case: outcome(params, door, case) for case in CASES} for door in DOORS}
-    return Result(params=params, table=table)
+    return Result(params=params, table=table, traffic=_traffic(params, seed))
+
+
+def _traffic(prm: Params, seed) -> dict:
+    """Requests with exponential handler times through the REST API: who got 504, and what was billed."""
+    r = rng(seed)
+    rate, limit, timeout = 1000 / prm.duration_ms, prm.door_timeout_s("rest"), prm.timeout_s
+    timeouts = function_timeouts = 0
+    billed_after = billed_total = 0.0
+    for _ in range(prm.requests):
+        ran = min(r.expovariate(rate), timeout)
+        billed_total += ran
+        if ran >= timeout:
+            function_timeouts += 1
+        if ran > limit:
+            timeouts += 1
+            billed_after += ran - limit
+    theory = traffic_theory(prm)
+    gb = prm.memory_mb / 1024
+    return {
+        "requests": prm.requests,
+        "gateway_timeouts": timeouts,
+        "gateway_timeout_ratio": round(timeouts / prm.requests, 6),
+        "function_timeouts": function_timeouts,
+        "billed_s": round(billed_total, 3),
+        "billed_after_caller_left_s": round(billed_after, 3),
+        "billed_after_caller_left_per_request_s": round(billed_after / prm.requests, 6),
+        "cost_after_caller_left_per_million_usd": round(F.duration_cost(billed_after / prm.requests * gb) * 1e6, 4),
+        "theory": {k: round(v, 6) for k, v in theory.items()},
+    }

@@ -76,3 +76,22 @@ def test_bad_parameters(field, value):
     with pytest.raises(ParamError) as err:
         model.Params(**{field: value})
     assert field.replace("_", "-") in str(err.value)
+
+
+def test_traffic_through_the_rest_api_matches_the_exponential_closed_form():
+    # mean m = 10 s, REST timeout T = 29 s, function timeout t = 60 s:
+    # P(504) = e^(-2.9) = 0.0550; billed after the caller left = 10 (e^(-2.9) - e^(-6)) = 0.5254 s a request
+    result = model.run(model.Params(requests=200_000), 3)
+    traffic = result.to_json()["results"]["traffic"]
+    theory = model.traffic_theory(result.params)
+    assert theory["gateway_timeout_ratio"] == pytest.approx(0.055023, abs=1e-6)
+    assert theory["billed_after_caller_left_per_request_s"] == pytest.approx(0.525445, abs=1e-6)
+    p, n = theory["gateway_timeout_ratio"], traffic["requests"]
+    assert abs(traffic["gateway_timeout_ratio"] - p) < 4 * (p * (1 - p) / n) ** 0.5
+    assert traffic["billed_after_caller_left_per_request_s"] == pytest.approx(0.5254, rel=0.05)
+
+
+def test_a_function_timeout_below_the_integration_timeout_leaves_no_unseen_work():
+    traffic = model.run(model.Params(timeout_s=25), 1).to_json()["results"]["traffic"]
+    assert traffic["gateway_timeouts"] == 0 and traffic["billed_after_caller_left_s"] == 0
+    assert traffic["function_timeouts"] > 0  # those callers get the function's error instead, and sooner

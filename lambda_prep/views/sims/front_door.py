@@ -83,9 +83,27 @@ def _slow(res: dict, prm: dict) -> Text:
         text.append(f"the REST API answered 504 after {fmt.duration(rest['caller_waits_s'])}; the function ran "
                     f"on and Lambda billed {fmt.count(bill['billed_ms'])} ms at {prm['memory_mb']:,} MB "
                     f"({fmt.money(bill['cost_usd'])}) for an answer nobody received.", style="yellow")
+    elif rest["status"] == 502:
+        text.append(f"the function timed out at {fmt.duration(prm['timeout_s'])}, so every door answered an error; "
+                    f"Lambda billed {fmt.count(bill['billed_ms'])} ms ({fmt.money(bill['cost_usd'])}).",
+                    style="yellow")
     else:
         text.append(f"every door waited; Lambda billed {fmt.count(bill['billed_ms'])} ms "
                     f"({fmt.money(bill['cost_usd'])}).", style="green")
+    traffic = res["traffic"]
+    theory = traffic["theory"]
+    text.append(f"\nUnder traffic ({fmt.count(traffic['requests'])} requests, handler time exponential with mean "
+                f"{fmt.ms(prm['duration_ms'])}): {fmt.percent(traffic['gateway_timeout_ratio'])} got 504 from the "
+                f"REST API (theory {fmt.percent(theory['gateway_timeout_ratio'])}); Lambda billed "
+                f"{fmt.duration(traffic['billed_after_caller_left_per_request_s'])} a request after the caller had "
+                f"gone (theory {fmt.duration(theory['billed_after_caller_left_per_request_s'])}): "
+                f"{fmt.money(traffic['cost_after_caller_left_per_million_usd'])} per million requests for answers "
+                "nobody got.")
+    if traffic["function_timeouts"]:
+        text.append(f" {fmt.count(traffic['function_timeouts'])} requests hit the function's own "
+                    f"{fmt.duration(prm['timeout_s'])} timeout.")
+    if traffic["gateway_timeouts"] and prm["timeout_s"] > (res["doors"]["rest"]["timeout_s"] or 0):
+        text.append(" Set the function timeout below the integration timeout.", style="bold")
     return text
 
 

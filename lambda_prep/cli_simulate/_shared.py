@@ -227,3 +227,16 @@ def simulate(ctx: typer.Context, name: str, make_params: Callable[[Any], Any] | 
         term.play(view.frames(result, width))
     for renderable in view.render(result, width):
         term.console.print(renderable)
+
+
+# --- options of the newer simulations that more than one of them (or retries) takes ------------------
+# (appended by the new-simulations branch; the names match the model parameters)
+FailureRate = Annotated[float, typer.Option(
+    "--failure-rate", help="Probability that one attempt fails with a function error, 0-1. Model assumption.")]
+MaxRetries = Annotated[int, typer.Option(
+    "--max-retries", help="Async MaximumRetryAttempts, 0-2 (AWS default 2): function errors retried after about "
+                          "1 min, then 2 min.")]
+MaxEventAgeS = Annotated[int, typer.Option(
+    "--max-event-age-s", help="Async MaximumEventAgeInSeconds, 60-21,600 s (AWS default 21,600 = 6 h).")]
+AccountConcurrency = Annotated[int, typer.Option(
+    "--account-concurrency", help="The Region's concurrency quota (AWS default 1,000, raisable).")]

@@ -196,3 +196,87 @@ def request_cost(requests: float) -> float:
 
 def duration_cost(gb_seconds: float, architecture: str = "x86_64") -> float:
     return gb_seconds * gb_second(architecture)
+
+
+# ==================================================================================================
+# New simulations (branch sims-new): async-queue, noisy-neighbours, recursive-loop, deploy, front-door
+# ==================================================================================================
+METRICS_URL = DG + "monitoring-metrics-types.html"
+ASYNC_RETAIN_URL = DG + "invocation-async-retain-records.html"
+RECURSION_URL = DG + "invocation-recursion.html"
+RECURSION_LAUNCH_URL = "https://aws.amazon.com/about-aws/whats-new/2023/07/aws-lambda-detects-recursive-loops-lambda-functions/"
+RECURSION_S3_URL = "https://aws.amazon.com/about-aws/whats-new/2024/10/aws-lambda-detects-stops-recursive-loops-lambda-s3/"
+CODEDEPLOY_CONFIGS_URL = "https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html"
+CODEDEPLOY_ROLLBACK_URL = ("https://docs.aws.amazon.com/codedeploy/latest/userguide/"
+                           "deployments-rollback-and-redeploy.html")
+CODEDEPLOY_HOOKS_URL = ("https://docs.aws.amazon.com/codedeploy/latest/userguide/"
+                        "reference-appspec-file-structure-hooks.html")
+ALIAS_ROUTING_URL = DG + "configuring-alias-routing.html"
+APIGW_QUOTAS_URL = "https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html"
+APIGW_TIMEOUT_NEWS_URL = ("https://aws.amazon.com/about-aws/whats-new/2024/06/"
+                          "amazon-api-gateway-integration-timeout-limit-29-seconds/")
+ALB_LAMBDA_URL = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html"
+FUNCTION_URLS_URL = DG + "lambda-urls.html"
+STREAMING_URL = DG + "configuration-response-streaming.html"
+NEW_CHECKED = "2026-12-07"  # re-read with the search tool for these simulations
+
+# --- the async event queue ------------------------------------------------------------------------
+ASYNC_QUEUE_METRICS = Fact(("AsyncEventsReceived", "AsyncEventAge", "AsyncEventsDropped"), "CloudWatch metrics",
+                           METRICS_URL, REFERENCE,
+                           "AsyncEventAge: time from queueing to invocation; AsyncEventsDropped: events dropped "
+                           "without a successful run (sent to the DLQ or destination first if configured)")
+ASYNC_BUSY_QUEUE = Fact("Lambda increases the retry interval and reduces the rate at which it reads events",
+                        "behaviour", ASYNC_ERRORS_URL, NEW_CHECKED,
+                        "when the queue holds many entries; AWS gives no figures, so the model leaves it out; "
+                        "the queue is eventually consistent, so duplicates are possible")
+ASYNC_RESERVED_ZERO = Fact("straight to the DLQ or on-failure destination, no retries", "behaviour",
+                           ASYNC_RETAIN_URL, REFERENCE, "an async function with reserved concurrency 0")
+
+# --- recursive loop detection -------------------------------------------------------------------
+RECURSION_LIMIT = Fact(16, "invocations in one chain of requests", RECURSION_URL, NEW_CHECKED,
+                       "'If your function is invoked more than 16 times in the same chain of requests, then "
+                       "Lambda automatically stops the next function invocation in that request chain'")
+RECURSION_SERVICES = Fact(("sqs", "sns", "s3", "lambda"), "services in a detected loop", RECURSION_URL,
+                          NEW_CHECKED, "SQS and SNS since July 2023; S3 since October 2024; loops through "
+                                       "other services (DynamoDB, for one) are not detected")
+RECURSION_DEFAULT = Fact("Terminate", "RecursiveLoop", RECURSION_URL, NEW_CHECKED,
+                         "PutFunctionRecursionConfig RecursiveLoop=Allow turns it off per function (since "
+                         "August 2024)")
+RECURSION_METRIC = Fact("RecursiveInvocationsDropped", "CloudWatch metric", METRICS_URL, REFERENCE)
+
+# --- CodeDeploy traffic shifting for Lambda aliases -----------------------------------------------
+# (name, kind, percent per step, minutes): canary = percent, then the rest after `minutes`;
+# linear = percent every `minutes`; all-at-once = everything at once.
+CODEDEPLOY_LAMBDA_CONFIGS = Fact((
+    ("LambdaCanary10Percent5Minutes", "canary", 10, 5),
+    ("LambdaCanary10Percent10Minutes", "canary", 10, 10),
+    ("LambdaCanary10Percent15Minutes", "canary", 10, 15),
+    ("LambdaCanary10Percent30Minutes", "canary", 10, 30),
+    ("LambdaLinear10PercentEvery1Minute", "linear", 10, 1),
+    ("LambdaLinear10PercentEvery2Minutes", "linear", 10, 2),
+    ("LambdaLinear10PercentEvery3Minutes", "linear", 10, 3),
+    ("LambdaLinear10PercentEvery10Minutes", "linear", 10, 10),
+    ("LambdaAllAtOnce", "all-at-once", 100, 0),
+), "predefined deployment configurations (prefix CodeDeployDefault.)", CODEDEPLOY_CONFIGS_URL, NEW_CHECKED)
+
+# --- front doors --------------------------------------------------------------------------------
+APIGW_REST_TIMEOUT_MS = Fact((50, 29_000), "ms", APIGW_QUOTAS_URL, NEW_CHECKED,
+                             "integration timeout, default 29 s; since June 2024 Regional and private REST APIs "
+                             "can raise it past 29 s, which may lower the account's throttle quota")
+APIGW_HTTP_TIMEOUT_MS = Fact(30_000, "ms", "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+                             "http-api-quotas.html", NEW_CHECKED, "HTTP API maximum integration timeout; not raisable")
+ALB_LAMBDA_BODY_KB = Fact(1024, "KB", ALB_LAMBDA_URL, NEW_CHECKED,
+                          "request body sent to a Lambda target and the response JSON it returns: 1 MB each")
+APIGW_ERRORS_URL = DG + "services-apigateway-errors.html"
+APIGW_HTTP_QUOTAS_URL = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"
+FUNCTION_URL_STREAMING_URL = DG + "config-rs-invoke-furls.html"
+APIGW_PAYLOAD_MB = Fact(10, "MB", APIGW_HTTP_QUOTAS_URL, NEW_CHECKED, "payload size, HTTP and REST APIs")
+APIGW_ACCOUNT_RPS = Fact(10_000, "requests per second per account per Region", APIGW_QUOTAS_URL, NEW_CHECKED,
+                         "plus a burst set by AWS (token bucket); raisable; 2,500 in some newer Regions")
+APIGW_LAMBDA_ERRORS = Fact((("rejected", 500), ("function_error", 502), ("malformed", 502)), "HTTP status",
+                           APIGW_ERRORS_URL, NEW_CHECKED,
+                           "'If the Lambda API rejects the invocation request, API Gateway returns a 500 ... If the "
+                           "function runs but returns an error, or returns a response in the wrong format, API "
+                           "Gateway returns a 502'; API Gateway does not retry")
+STREAMED_RESPONSE_MB = Fact(200, "MB", FUNCTION_URL_STREAMING_URL, NEW_CHECKED,
+                            "RESPONSE_STREAM (InvokeWithResponseStream); BUFFERED is 6 MB")

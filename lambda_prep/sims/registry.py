@@ -37,6 +37,16 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "a month's bill by memory size, and the break-even with Fargate"),
     Simulation("rds-proxy", "lambda_prep.sims.rds_proxy", "lambda_prep.views.sims.rds_proxy", "networking-storage",
                "database connections with and without RDS Proxy under a burst"),
+    Simulation("async-queue", "lambda_prep.sims.async_queue", "lambda_prep.views.sims.async_queue", "retries",
+               "throttled async events wait in Lambda's queue, age, back off and are dropped at the maximum age"),
+    Simulation("noisy-neighbours", "lambda_prep.sims.noisy_neighbours", "lambda_prep.views.sims.noisy_neighbours",
+               "concurrency", "one function's burst throttles the others; reserved concurrency as fix, and its cost"),
+    Simulation("recursive-loop", "lambda_prep.sims.recursive_loop", "lambda_prep.views.sims.recursive_loop",
+               "integrations-patterns", "a function that triggers itself, stopped after 16 invocations, or not"),
+    Simulation("deploy", "lambda_prep.sims.deploy", "lambda_prep.views.sims.deploy", "deployment",
+               "a bad version shifted in by CodeDeploy (canary, linear, all at once), the alarm and the rollback"),
+    Simulation("front-door", "lambda_prep.sims.front_door", "lambda_prep.views.sims.front_door", "front-doors",
+               "API Gateway, ALB and function URL in front of one function: timeouts, 502/504/429, payloads"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

@@ -65,3 +65,23 @@ TIMEOUT_DEFAULT_S = Fact(3, "s", "https://docs.aws.amazon.com/lambda/latest/dg/c
 TIMEOUT_MAX_S = Fact(900, "s", "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html", CHECKED)
 TMP_DEFAULT_MB = Fact(512, "MB", "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html", CHECKED,
                       "512 MB to 10,240 MB")
+
+# --- Lambda Managed Instances -------------------------------------------------------------------
+_LMI = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html"
+_LMI_RUNTIMES = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-runtimes.html"
+_LMI_SCALING = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html"
+_LMI_CONFIG = "https://docs.aws.amazon.com/lambda/latest/api/API_LambdaManagedInstancesCapacityProviderConfig.html"
+LMI_CONCURRENCY_PER_VCPU = Fact(
+    {"nodejs": 64, "java": 32, "dotnet": 32, "python": 16}, "requests per vCPU", _LMI_RUNTIMES, CHECKED,
+    "PerExecutionEnvironmentMaxConcurrency defaults (the per-runtime pages); Python runs one process per request")
+LMI_MAX_CONCURRENCY_RANGE = Fact("1-1,600", "", _LMI_CONFIG, CHECKED)
+LMI_MEMORY_PER_VCPU_GIB = Fact("2.0-8.0", "GiB per vCPU", _LMI_CONFIG, CHECKED, "ExecutionEnvironmentMemoryGiBPerVCpu")
+LMI_MIN_INSTANCES = Fact(3, "instances", _LMI_SCALING, CHECKED, "launched by default for Availability Zone resiliency")
+LMI_SCALING = Fact("asynchronous, on CPU utilisation and multi-concurrency saturation", "", _LMI_SCALING, CHECKED,
+                   "no cold starts on the request path; traffic more than doubling within 5 minutes may be throttled")
+LMI_DOUBLING_WINDOW_S = Fact(300, "s", _LMI_SCALING, CHECKED)
+LMI_MANAGEMENT_FEE = Fact(0.15, "share of the EC2 on-demand price", "https://aws.amazon.com/lambda/pricing/", CHECKED,
+                          "pricing page as transcribed by a third party (its rate tables load by script): confidence M")
+LMI_REQUEST_PER_MILLION = Fact(0.20, "$ per 1M requests", "https://aws.amazon.com/lambda/pricing/", CHECKED,
+                               "as transcribed (confidence M)")
+LMI_RUNTIMES = Fact("Java 21+, Python 3.13+, Node.js 22+, .NET 8+ (Rust on provided.al2023)", "", _LMI_RUNTIMES, CHECKED)

@@ -55,7 +55,7 @@ class Params:
     requests: int = 6
     gap_s: float = 60.0  # time between requests
     init_ms: float = 450.0  # runtime start + your init code (imports, clients)
-    handler_ms: float = 120.0
+    duration_ms: float = 120.0
     extension: str = "external"
     extension_init_ms: float = 80.0  # extensions start during INIT
     extension_post_ms: float = 40.0  # an extension's work after the response (flushing telemetry)
@@ -76,7 +76,7 @@ class Params:
         check_range("gap_s", self.gap_s, 0, 86_400)
         check_range("init_ms", self.init_ms, 0, F.INIT_LIMIT_S.value * 1000,
                     why="the INIT phase may last at most 10 s for on-demand functions")
-        check_range("handler_ms", self.handler_ms, 0, F.TIMEOUT_MAX_S.value * 1000)
+        check_range("duration_ms", self.duration_ms, 0, F.TIMEOUT_MAX_S.value * 1000)
         check_choice("extension", self.extension, EXTENSIONS)
         check_range("extension_init_ms", self.extension_init_ms, 0, F.INIT_LIMIT_S.value * 1000)
         check_range("extension_post_ms", self.extension_post_ms, 0, 60_000)
@@ -95,8 +95,8 @@ class Params:
         if self.snapstart and self.runtime not in SNAPSTART_RUNTIMES:
             raise ParamError(f"--snapstart needs --runtime java, python or dotnet, got {self.runtime} "
                              "(SnapStart supports Java 11+, Python 3.12+ and .NET 8+)")
-        if self.timeout_at is None and self.handler_ms > self.timeout_s * 1000:
-            raise ParamError(f"--handler-ms {self.handler_ms:g} is longer than --timeout-s {self.timeout_s:g}: "
+        if self.timeout_at is None and self.duration_ms > self.timeout_s * 1000:
+            raise ParamError(f"--duration-ms {self.duration_ms:g} is longer than --timeout-s {self.timeout_s:g}: "
                              "every request would time out; raise the timeout or use --timeout-at")
 
     @property
@@ -124,7 +124,7 @@ class Invocation:
     start: str  # "cold", "warm", "restore", "re-init"
     init_ms: float  # INIT (or Restore Duration) on the caller's path
     billed_init_ms: float
-    handler_ms: float
+    duration_ms: float
     post_ms: float
     timed_out: bool
     latency_ms: float  # what the caller waits: init + handler (the response goes before the extension's work)
@@ -196,7 +196,7 @@ def run(params: Params, seed: int = 0, progress=None) -> Result:
         if init_ms:
             phases.append(("RESTORE" if p.snapstart else "INIT", at, at + init_ms / 1000.0, n))
         timed_out = p.timeout_at == n
-        handler = p.timeout_s * 1000.0 if timed_out else p.handler_ms
+        handler = p.timeout_s * 1000.0 if timed_out else p.duration_ms
         post = 0.0 if timed_out else p.ext_post_ms
         invoke_ms = handler + post
         begin = at + init_ms / 1000.0
@@ -229,7 +229,7 @@ def run(params: Params, seed: int = 0, progress=None) -> Result:
         billed = billed_ms(billed_init, invoke_ms)
         cost = prices.request_cost(1) + billed / 1000.0 * rate
         rows.append(Invocation(
-            number=n, at_s=at, start=start, init_ms=init_ms, billed_init_ms=billed_init, handler_ms=handler,
+            number=n, at_s=at, start=start, init_ms=init_ms, billed_init_ms=billed_init, duration_ms=handler,
             post_ms=post, timed_out=timed_out, latency_ms=round(init_ms + handler, 3), billed_ms=billed,
             cost_usd=round(cost, 12), counter=counter, tmp_cache=tmp, connection=conn,
             background=[{"from": j["from"], "ran_ms": round(j["ran_ms"], 3), "left_ms": round(j["left_ms"], 3)}

@@ -67,7 +67,7 @@ class Params:
     request_memory_mb: float = 10.0  # working memory of one request in flight
     target_utilization: float = 0.5
     surge: float = 3.0  # a step in traffic, as a multiple of the arrival rate
-    lambda_memory_mb: int = 512  # the default Lambda function it is compared with
+    memory_mb: int = 512  # the default Lambda function it is compared with
     architecture: str = "x86_64"
 
     def __post_init__(self) -> None:
@@ -85,7 +85,7 @@ class Params:
         check_range("request_memory_mb", self.request_memory_mb, 0, 1_000_000)
         check_range("target_utilization", self.target_utilization, 0.05, 1.0)
         check_range("surge", self.surge, 1, 100, why="the step in traffic as a multiple of the arrival rate")
-        check_range("lambda_memory_mb", self.lambda_memory_mb, 128, 10_240,
+        check_range("memory_mb", self.memory_mb, 128, 10_240,
                     why="Lambda memory is 128 MB to 10,240 MB")
         check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
         if self.runtime == "python" and self.base_memory_mb <= 0:
@@ -98,7 +98,7 @@ class Params:
         return F.LMI_CONCURRENCY_PER_VCPU.value[self.runtime] * self.vcpus
 
     @property
-    def memory_mb(self) -> float:
+    def env_memory_mb(self) -> float:
         return self.vcpus * self.memory_per_vcpu_gib * 1024
 
 
@@ -113,7 +113,7 @@ class Result:
 
     def to_json(self) -> dict:
         params = asdict(self.params)
-        params.update(concurrency=self.params.concurrency, environment_memory_mb=self.params.memory_mb)
+        params.update(concurrency=self.params.concurrency, environment_memory_mb=self.params.env_memory_mb)
         return {"simulation": "managed-instances", "params": params, "assumptions": list(ASSUMPTIONS),
                 "sources": list(SOURCES),
                 "results": {"environment": self.environment, "fleet": self.fleet, "sharing": self.sharing,
@@ -131,7 +131,7 @@ def memory_needed_mb(p: Params, in_flight: int) -> float:
 def usable_concurrency(p: Params) -> int:
     """The configured concurrency, cut to what fits in the environment's memory."""
     fits = p.concurrency
-    while fits > 0 and memory_needed_mb(p, fits) > p.memory_mb:
+    while fits > 0 and memory_needed_mb(p, fits) > p.env_memory_mb:
         fits -= 1
     return fits
 
@@ -141,10 +141,10 @@ def environment(p: Params) -> dict:
     cpu_rps = p.vcpus * 1000.0 / p.cpu_ms
     concurrency_rps = usable * 1000.0 / p.duration_ms
     return {
-        "vcpus": p.vcpus, "memory_mb": p.memory_mb, "max_concurrency": p.concurrency,
+        "vcpus": p.vcpus, "memory_mb": p.env_memory_mb, "max_concurrency": p.concurrency,
         "usable_concurrency": usable,
         "memory_at_max_mb": round(memory_needed_mb(p, p.concurrency), 1),
-        "out_of_memory_at_max": memory_needed_mb(p, p.concurrency) > p.memory_mb,
+        "out_of_memory_at_max": memory_needed_mb(p, p.concurrency) > p.env_memory_mb,
         "cpu_bound_rps": round(cpu_rps, 3), "concurrency_bound_rps": round(concurrency_rps, 3),
         "throughput_rps": round(min(cpu_rps, concurrency_rps), 3),
         "limited_by": "CPU" if cpu_rps <= concurrency_rps else ("memory" if usable < p.concurrency else "concurrency"),
@@ -231,7 +231,7 @@ def surge(p: Params, environments: int, env: dict) -> dict:
 def cost(p: Params, environments: int) -> dict:
     """Monthly: default Lambda in full, and what LMI needs besides the EC2 price."""
     requests = p.arrival_rate * SECONDS_PER_MONTH
-    gb_s = requests * p.duration_ms / 1000.0 * p.lambda_memory_mb / 1024.0
+    gb_s = requests * p.duration_ms / 1000.0 * p.memory_mb / 1024.0
     lambda_usd = prices.request_cost(requests) + prices.duration_cost(gb_s, p.architecture)
     vcpu_hours = environments * p.vcpus * HOURS_PER_MONTH
     lmi_requests_usd = requests / 1_000_000 * F.LMI_REQUEST_PER_MILLION.value
@@ -248,7 +248,7 @@ def run(params: Params, seed: int, progress=None) -> Result:
     env = environment(params)
     if env["usable_concurrency"] == 0:
         raise ParamError(f"not even one request fits: {memory_needed_mb(params, 1):,.0f} MB needed, the environment has "
-                         f"{params.memory_mb:,.0f} MB; raise --memory-per-vcpu-gib or --vcpus")
+                         f"{params.env_memory_mb:,.0f} MB; raise --memory-per-vcpu-gib or --vcpus")
     fl = fleet(params, env)
     result = Result(params=params, environment=env, fleet=fl, sharing=sharing(params, fl["environments"], seed),
                     surge=surge(params, fl["environments"], env), cost=cost(params, fl["environments"]))

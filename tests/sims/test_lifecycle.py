@@ -12,7 +12,7 @@ from lambda_prep.sims.common import ParamError
 def test_billed_duration_of_a_cold_invocation_by_hand():
     # INIT = extension 0 + init 412.3 ms; INVOKE = handler 120.4 + extension 30.2 ms
     # billed = ceil(412.3 + 120.4 + 30.2) = ceil(562.9) = 563 ms; the warm one: ceil(150.6) = 151 ms
-    params = model.Params(requests=2, gap_s=10, init_ms=412.3, extension_init_ms=0, handler_ms=120.4,
+    params = model.Params(requests=2, gap_s=10, init_ms=412.3, extension_init_ms=0, duration_ms=120.4,
                           extension_post_ms=30.2, memory_mb=1024)
     cold, warm = model.run(params, 1).invocations
     assert (cold.start, cold.billed_ms) == ("cold", 563)
@@ -53,7 +53,7 @@ def test_reclaimed_environment_starts_cold_with_empty_tmp():
 def test_background_work_only_runs_while_thawed():
     # no extension: the environment freezes as the handler returns, so 300 ms of un-awaited work
     # makes no progress until the next request, whose 120 ms of INVOKE let it run 120 ms
-    params = model.Params(requests=2, gap_s=30, extension="none", background_ms=300, handler_ms=120)
+    params = model.Params(requests=2, gap_s=30, extension="none", background_ms=300, duration_ms=120)
     first, second = model.run(params, 1).invocations
     assert first.background == [{"from": 1, "ran_ms": 0.0, "left_ms": 300.0}]
     assert {"from": 1, "ran_ms": 120.0, "left_ms": 180.0} in second.background
@@ -68,7 +68,7 @@ def test_shutdown_limit_depends_on_extensions(extension, limit):
 
 def test_snapstart_bills_only_the_billed_restore():
     params = model.Params(requests=1, snapstart=True, runtime="java", restore_ms=180, billed_restore_ms=60,
-                          handler_ms=120, extension_post_ms=40)
+                          duration_ms=120, extension_post_ms=40)
     (only,) = model.run(params, 1).invocations
     assert only.start == "restore" and only.billed_ms == 60 + 160
     assert only.latency_ms == 300
@@ -84,7 +84,7 @@ def test_init_share_of_the_bill():
 @pytest.mark.parametrize("kw, words", [
     (dict(snapstart=True, runtime="nodejs"), "java, python or dotnet"),
     (dict(init_ms=10_001), "10 s"),
-    (dict(handler_ms=5_000, timeout_s=3), "longer than"),
+    (dict(duration_ms=5_000, timeout_s=3), "longer than"),
     (dict(timeout_at=9, requests=3), "request number"),
     (dict(billed_restore_ms=500, restore_ms=100), "cannot exceed"),
 ])

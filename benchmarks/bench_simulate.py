@@ -67,7 +67,7 @@ def main() -> None:
         print(f"   median {statistics.median(times):.2f} s over {len(times)} runs "
               f"(min {min(times):.2f}, max {max(times):.2f}); peak RSS {peak_kb / 1024:.1f} MB (target <= 2 s)")
 
-    from lambda_prep.sims import NAMES
+    from lambda_prep.sims.registry import NAMES
 
     print(f"\n2. default demos, median of {repeat} runs each (target <= 1 s)")
     for name in NAMES:

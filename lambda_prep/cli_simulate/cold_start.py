@@ -7,8 +7,11 @@ from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import (DurationDist, Pattern, Reuse, animate_option, app, json_option,
-                                               seed_option, simulate)
+from lambda_prep.cli_simulate._shared import (
+    Animate, Architecture, ArchitectureOption, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit,
+    DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, MemoryMb, Pattern, PatternOption, Reuse,
+    ReuseOption, Seed, app, only_for, simulate,
+)
 
 
 class Runtime(str, enum.Enum):
@@ -20,12 +23,7 @@ class Runtime(str, enum.Enum):
     provided = "provided"
 
 
-class Architecture(str, enum.Enum):
-    x86_64 = "x86_64"
-    arm64 = "arm64"
 
-
-PROGRESS_FROM = 200_000  # show a progress bar (in a terminal) for runs at least this long
 
 
 @app.command("cold-start")
@@ -34,17 +32,14 @@ def cold_start(
     arrival_rate: float = typer.Option(
         2.0, "--arrival-rate", help="Requests per second, Poisson (with --pattern burst: the background rate, "
                                     "may be 0). Demo value."),
-    pattern: Pattern = typer.Option(Pattern.poisson, "--pattern", case_sensitive=False,
-                                    help="poisson, or burst: the Poisson background plus --burst-size "
-                                         "requests within 1 s every --burst-every-s."),
-    burst_size: int = typer.Option(100, "--burst-size", help="burst: requests in each burst. Demo value."),
-    burst_every_s: float = typer.Option(900.0, "--burst-every-s", help="burst: seconds between bursts. Demo value."),
-    burst_at_s: float = typer.Option(30.0, "--burst-at-s", help="burst: when the first burst starts. Demo value."),
+    pattern: PatternOption = Pattern.poisson,
+    burst_size: BurstSize = 100,
+    burst_every_s: BurstEveryS = 900.0,
+    burst_at_s: BurstAtS = 30.0,
     requests: int = typer.Option(3_000, "--requests", help="Requests to simulate, 1-10,000,000."),
     duration_ms: float = typer.Option(1_000.0, "--duration-ms",
                                       help="Mean handler time, 1-900,000 ms (timeout max 900 s). Demo value."),
-    duration_dist: DurationDist = typer.Option(DurationDist.fixed, "--duration-dist", case_sensitive=False,
-                                               help="Handler time: fixed, or exponential (exp) with that mean."),
+    duration_dist: DurationDistOption = DurationDist.fixed,
     runtime: Runtime = typer.Option(Runtime.python, "--runtime", case_sensitive=False,
                                     help="Sets the default --init-ms and whether SnapStart is possible."),
     init_ms: Optional[float] = typer.Option(
@@ -56,33 +51,23 @@ def cold_start(
         None, "--restore-ms", show_default=False,
         help="SnapStart restore time replacing init, 0-10,000 ms. Default 200, a MODEL ASSUMPTION (AWS: "
              "'as low as sub-second')."),
-    keep_alive_s: float = typer.Option(
-        600.0, "--keep-alive-s",
-        help="Idle seconds before an environment is reclaimed, 0-86,400. MODEL ASSUMPTION: AWS does not "
-             "document it (environments are kept 'for some time')."),
+    keep_alive_s: KeepAliveS = 600.0,
     provisioned: int = typer.Option(0, "--provisioned",
                                     help="Provisioned concurrency: pre-initialised environments, used first "
                                          "(AWS default 0)."),
     snapstart: bool = typer.Option(False, "--snapstart/--no-snapstart",
                                    help="Restore a snapshot instead of init (java, python, dotnet; not with "
                                         "--provisioned). AWS default off."),
-    concurrency_limit: Optional[int] = typer.Option(
-        None, "--concurrency-limit", show_default=False,
-        help="Reserved concurrency, 0-900 (account limit 1,000 minus the 100 kept unreserved). Default: none, "
-             "the account limit of 1,000 applies."),
-    memory_mb: int = typer.Option(128, "--memory-mb", help="Memory for the cost, 128-10,240 MB (AWS default 128)."),
-    architecture: Architecture = typer.Option(Architecture.x86_64, "--architecture", case_sensitive=False,
-                                              help="Price per GB-s: x86_64 (AWS default) or arm64."),
-    reuse: Reuse = typer.Option(
-        Reuse.mru, "--reuse", case_sensitive=False,
-        help="Which idle environment a request takes: mru (most recently used) or lru. MODEL ASSUMPTION: "
-             "AWS does not say; mru lets spare environments age out after a burst."),
+    concurrency_limit: ConcurrencyLimit = None,
+    memory_mb: MemoryMb = 128,
+    architecture: ArchitectureOption = Architecture.x86_64,
+    reuse: ReuseOption = Reuse.mru,
     compare: bool = typer.Option(True, "--compare/--no-compare",
                                  help="Also replay the first 20,000 requests on-demand, provisioned and "
                                       "SnapStart, with costs."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Watch requests meet warm and cold execution environments.
 
@@ -129,18 +114,5 @@ def cold_start(
         --duration-dist exp --duration-ms 2000 --init-ms 250
     """
 
-    def build(progress):
-        from lambda_prep.sims import cold_start as model
-
-        params = model.Params(
-            arrival_rate=arrival_rate, requests=requests, pattern=pattern.value, burst_size=burst_size,
-            burst_every_s=burst_every_s, burst_at_s=burst_at_s, duration_ms=duration_ms,
-            duration_dist=duration_dist.value, runtime=runtime.value, init_ms=init_ms, restore_ms=restore_ms,
-            keep_alive_s=keep_alive_s, provisioned=provisioned, snapstart=snapstart,
-            concurrency_limit=concurrency_limit, memory_mb=memory_mb, architecture=architecture.value,
-            reuse=reuse.value, compare=compare)
-        return model.run(params, seed, progress)
-
-    steps = requests + (3 * min(requests, 20_000) if compare else 0)
-    simulate(ctx, "cold-start", build, "cold_start", as_json=as_json, animate=animate,
-             total_steps=steps if requests >= PROGRESS_FROM else 0)
+    only_for(ctx, f"--pattern {pattern.value}", {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")})
+    simulate(ctx, "cold-start")

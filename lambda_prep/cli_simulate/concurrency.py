@@ -6,10 +6,11 @@ from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import (DurationDist, animate_option, app, json_option,
-                                               seed_option, simulate)
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, ConcurrencyLimit, DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, Seed, app, only_for,
+    simulate,
+)
 
-PROGRESS_FROM = 200_000
 
 
 @app.command("concurrency")
@@ -19,22 +20,16 @@ def concurrency(
                                        help="Synchronous requests per second, Poisson. Demo value."),
     duration_ms: float = typer.Option(1_000.0, "--duration-ms",
                                       help="Mean handler time, 1-900,000 ms; also the time per SQS batch. Demo value."),
-    duration_dist: DurationDist = typer.Option(DurationDist.fixed, "--duration-dist", case_sensitive=False,
-                                               help="Handler time: fixed, or exponential (exp) with that mean."),
+    duration_dist: DurationDistOption = DurationDist.fixed,
     init_ms: float = typer.Option(250.0, "--init-ms",
                                   help="Init time of a cold start, 0-10,000 ms. MODEL ASSUMPTION (AWS gives no "
                                        "figure; same as cold-start's python default)."),
     requests: int = typer.Option(30_000, "--requests", help="Synchronous requests to simulate, 1-10,000,000."),
-    keep_alive_s: float = typer.Option(600.0, "--keep-alive-s",
-                                       help="Idle seconds before an environment is reclaimed. MODEL ASSUMPTION "
-                                            "(AWS does not document it)."),
+    keep_alive_s: KeepAliveS = 600.0,
     account_limit: int = typer.Option(1_000, "--account-limit",
                                       help="Account concurrency per Region, 1-1,000,000 (AWS default 1,000; "
                                            "raised on request)."),
-    concurrency_limit: Optional[int] = typer.Option(
-        None, "--concurrency-limit", show_default=False,
-        help="The function's reserved concurrency, 0 to (account limit - 100): at least 100 must stay "
-             "unreserved. Default: none (AWS default), the function shares the account limit."),
+    concurrency_limit: ConcurrencyLimit = None,
     sqs: bool = typer.Option(True, "--sqs/--no-sqs", help="Also show the SQS standard-queue trap and its fix."),
     sqs_messages: int = typer.Option(10_000, "--sqs-messages",
                                      help="SQS: messages waiting in the queue at t = 0, 1-100,000. Demo value."),
@@ -54,9 +49,9 @@ def concurrency(
         None, "--max-concurrency", show_default=False,
         help="SQS fix: the mapping's maximum concurrency, 2-1,000. Default: the reserved concurrency "
              "(at least 2)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Watch the concurrency limits throttle: account limit, reserved concurrency, scaling rate, SQS.
 
@@ -107,16 +102,7 @@ def concurrency(
       lambda-prep simulate concurrency --json --no-sqs
     """
 
-    def build(progress):
-        from lambda_prep.sims import concurrency as model
-
-        params = model.Params(
-            arrival_rate=arrival_rate, requests=requests, duration_ms=duration_ms,
-            duration_dist=duration_dist.value, init_ms=init_ms, keep_alive_s=keep_alive_s,
-            account_limit=account_limit, concurrency_limit=concurrency_limit, sqs=sqs,
-            sqs_messages=sqs_messages, batch_size=batch_size, visibility_timeout_s=visibility_timeout_s,
-            max_receive_count=max_receive_count, sqs_reserved=sqs_reserved, max_concurrency=max_concurrency)
-        return model.run(params, seed, progress)
-
-    simulate(ctx, "concurrency", build, "concurrency", as_json=as_json, animate=animate,
-             total_steps=requests if requests >= PROGRESS_FROM else 0)
+    only_for(ctx, "--sqs" if sqs else "--no-sqs", {
+        name: ("--sqs",) for name in ("sqs_messages", "batch_size", "visibility_timeout_s", "max_receive_count",
+                                      "sqs_reserved", "max_concurrency")})
+    simulate(ctx, "concurrency")

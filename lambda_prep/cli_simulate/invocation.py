@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+)
 
 
 @app.command("invocation")
@@ -32,9 +34,9 @@ def invocation(
                                                     "least the function timeout."),
     max_receive_count: int = typer.Option(5, "--max-receive-count",
                                           help="SQS redrive maxReceiveCount, 1-1,000 (AWS suggests at least 5)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Invoke one function sync, async and through an SQS poller, side by side.
 
@@ -75,14 +77,4 @@ def invocation(
       lambda-prep simulate invocation --requests 10000 --interval-ms 10 --json
     """
 
-    def build(progress):
-        from lambda_prep.sims import invocation as model
-
-        params = model.Params(
-            requests=requests, interval_ms=interval_ms, duration_ms=duration_ms, timeout_s=timeout_s,
-            function_error=function_error, throttle_s=throttle_s, max_retries=max_retries,
-            max_event_age_s=max_event_age_s, batch_size=batch_size, visibility_timeout_s=visibility_timeout_s,
-            max_receive_count=max_receive_count)
-        return model.run(params, seed, progress)
-
-    simulate(ctx, "invocation", build, "invocation", as_json=as_json, animate=animate, total_steps=3 * requests)
+    simulate(ctx, "invocation")

@@ -5,7 +5,9 @@ from typing import List, Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+)
 
 
 class Package(str, enum.Enum):
@@ -34,9 +36,9 @@ def layers(
     delete: Optional[str] = typer.Option(None, "--delete", metavar="NAME", show_default=False,
                                          help="The layer whose version 1 is deleted in the story "
                                               "(default: the first layer)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Build /opt from a function's layers in order, check quotas, delete a version.
 
@@ -73,13 +75,11 @@ def layers(
           --layer patch:1:python/requests/__init__.py --function-mb 20
       lambda-prep simulate layers --package image
     """
-    def build(progress):
-        from lambda_prep.sims import layers as model
-
+    def make_params(model):
         kwargs: dict = {"function_mb": function_mb, "package": package.value, "overlap": overlap.value,
                         "delete": delete}
         if layer:
             kwargs["layers"] = tuple(model.parse_layer_spec(spec) for spec in layer)
-        return model.run(model.Params(**kwargs), seed, progress)
+        return model.Params(**kwargs)
 
-    simulate(ctx, "layers", build, "layers", as_json=as_json, animate=animate)
+    simulate(ctx, "layers", make_params)

@@ -4,7 +4,9 @@ import enum
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, MemoryMb, Seed, app, simulate,
+)
 
 
 class Invocation(str, enum.Enum):
@@ -17,7 +19,7 @@ def limits(
     ctx: typer.Context,
     job_minutes: float = typer.Option(20.0, "--job-minutes",
                                       help="CPU work in the job, in minutes on one full vCPU (demo value)."),
-    memory_mb: int = typer.Option(128, "--memory-mb", help="Function memory, 128-10,240 MB (AWS default 128)."),
+    memory_mb: MemoryMb = 128,
     timeout_s: int = typer.Option(900, "--timeout-s",
                                   help="Function timeout, 1-900 s (the maximum; AWS's default is 3 s)."),
     threads: int = typer.Option(1, "--threads", help="Threads the job keeps busy (1: single-threaded)."),
@@ -26,9 +28,9 @@ def limits(
                                           help="sync (RequestResponse, the Invoke default) or async (Event)."),
     tmp_mb: int = typer.Option(512, "--tmp-mb", help="Ephemeral storage /tmp, 512-10,240 MB (AWS default 512)."),
     scratch_mb: float = typer.Option(1024.0, "--scratch-mb", help="Scratch data the job writes to /tmp, MB (demo)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """A workload meets Lambda's quotas: timeout, payload, /tmp, memory and CPU.
 
@@ -68,11 +70,4 @@ def limits(
       lambda-prep simulate limits --job-minutes 30 --threads 4 --memory-mb 7076
       lambda-prep simulate limits --payload-kb 2048 --invocation async
     """
-    def build(progress):
-        from lambda_prep.sims import limits as model
-
-        return model.run(model.Params(job_minutes=job_minutes, memory_mb=memory_mb, timeout_s=timeout_s,
-                                      threads=threads, payload_kb=payload_kb, invocation=invocation.value,
-                                      tmp_mb=tmp_mb, scratch_mb=scratch_mb), seed, progress)
-
-    simulate(ctx, "limits", build, "limits", as_json=as_json, animate=animate)
+    simulate(ctx, "limits")

@@ -1,24 +1,22 @@
 from __future__ import annotations
 
-import enum
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, Architecture, ArchitectureOption, AsJson, DEFAULT_SEED, MemoryMb, RequestsPerMonth, Seed, app,
+    simulate,
+)
 
-
-class Arch(str, enum.Enum):
-    x86_64 = "x86_64"
-    arm64 = "arm64"
 
 
 @app.command("pricing")
 def pricing(
     ctx: typer.Context,
-    requests: float = typer.Option(3_000_000, "--requests", help="Requests per month (demo value)."),
+    requests_per_month: RequestsPerMonth = 3_000_000,
     duration_ms: float = typer.Option(100.0, "--duration-ms", help="Duration of one invocation, ms (demo value)."),
-    memory_mb: int = typer.Option(512, "--memory-mb", help="Function memory, 128-10,240 MB (demo value)."),
-    arch: Arch = typer.Option(Arch.x86_64, "--arch", help="x86_64 (AWS default) or arm64 (Graviton)."),
+    memory_mb: MemoryMb = 512,
+    architecture: ArchitectureOption = Architecture.x86_64,
     free_tier: bool = typer.Option(True, "--free-tier/--no-free-tier", help="Apply the always-free monthly tier."),
     cpu_bound: float = typer.Option(1.0, "--cpu-bound",
                                     help="Share of the duration spent computing (0-1); the rest is waiting."),
@@ -26,9 +24,9 @@ def pricing(
     fargate_gb: float = typer.Option(0.5, "--fargate-gb", help="Fargate task memory, GB."),
     fargate_rps_per_task: float = typer.Option(0.0, "--fargate-rps-per-task",
                                                help="Requests/s one task serves (0: one task is always enough)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Monthly cost, a memory sweep like Lambda Power Tuning, the break-even with Fargate.
 
@@ -61,17 +59,9 @@ def pricing(
     \b
     Examples:
       lambda-prep simulate pricing
-      lambda-prep simulate pricing --requests 50000000 --arch arm64
+      lambda-prep simulate pricing --requests-per-month 50000000 --architecture arm64
       lambda-prep simulate pricing --memory-mb 1024 --duration-ms 200
       lambda-prep simulate pricing --cpu-bound 0.3 --no-free-tier
       lambda-prep simulate pricing --fargate-vcpu 1 --fargate-gb 2
     """
-    def build(progress):
-        from lambda_prep.sims import pricing as model
-
-        return model.run(model.Params(requests_per_month=requests, duration_ms=duration_ms, memory_mb=memory_mb,
-                                      arch=arch.value, free_tier=free_tier, cpu_bound=cpu_bound,
-                                      fargate_vcpu=fargate_vcpu, fargate_gb=fargate_gb,
-                                      fargate_rps_per_task=fargate_rps_per_task), seed, progress)
-
-    simulate(ctx, "pricing", build, "pricing", as_json=as_json, animate=animate)
+    simulate(ctx, "pricing")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import (DurationDist, Pattern, Reuse, animate_option, app, json_option,
-                                               seed_option, simulate)
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit, DEFAULT_SEED, DurationDist,
+    DurationDistOption, KeepAliveS, Pattern, PatternOption, Reuse, ReuseOption, Seed, app, only_for, simulate,
+)
 
-PROGRESS_FROM = 100_000
 
 
 @app.command("rds-proxy")
@@ -30,32 +30,23 @@ def rds_proxy(
              "invocation waits for a pooled connection before failing."),
     arrival_rate: float = typer.Option(
         2.0, "--arrival-rate", help="Background requests per second, Poisson (may be 0 with bursts). Demo value."),
-    pattern: Pattern = typer.Option(Pattern.burst, "--pattern", case_sensitive=False,
-                                    help="burst: background plus --burst-size requests within 1 s every "
-                                         "--burst-every-s; poisson: background only."),
-    burst_size: int = typer.Option(300, "--burst-size", help="burst: requests in each burst. Demo value."),
-    burst_every_s: float = typer.Option(120.0, "--burst-every-s", help="burst: seconds between bursts. Demo value."),
-    burst_at_s: float = typer.Option(30.0, "--burst-at-s", help="burst: when the first burst starts. Demo value."),
+    pattern: PatternOption = Pattern.burst,
+    burst_size: BurstSize = 300,
+    burst_every_s: BurstEveryS = 120.0,
+    burst_at_s: BurstAtS = 30.0,
     requests: int = typer.Option(3_000, "--requests", help="Requests to simulate, 1-2,000,000."),
     duration_ms: float = typer.Option(200.0, "--duration-ms",
                                       help="Handler time = one transaction holding a connection, 1-900,000 ms. "
                                            "Demo value."),
-    duration_dist: DurationDist = typer.Option(DurationDist.fixed, "--duration-dist", case_sensitive=False,
-                                               help="Handler time: fixed, or exponential (exp) with that mean."),
+    duration_dist: DurationDistOption = DurationDist.fixed,
     init_ms: float = typer.Option(250.0, "--init-ms",
                                   help="Init time (opening the connection included), 0-10,000 ms. MODEL ASSUMPTION."),
-    keep_alive_s: float = typer.Option(600.0, "--keep-alive-s",
-                                       help="Idle seconds before an environment (and its connection) goes. MODEL "
-                                            "ASSUMPTION: AWS does not document it."),
-    concurrency_limit: Optional[int] = typer.Option(
-        None, "--concurrency-limit", show_default=False,
-        help="Reserved concurrency, 0-900: also caps environments, hence direct connections. Default: none."),
-    reuse: Reuse = typer.Option(Reuse.mru, "--reuse", case_sensitive=False,
-                                help="Which idle environment a request takes (MODEL ASSUMPTION): mru lets spare "
-                                     "environments, and their connections, age out; lru keeps them all."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    keep_alive_s: KeepAliveS = 600.0,
+    concurrency_limit: ConcurrencyLimit = None,
+    reuse: ReuseOption = Reuse.mru,
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Watch Lambda exhaust a database's connections, and RDS Proxy turn errors into waits.
 
@@ -96,17 +87,5 @@ def rds_proxy(
       lambda-prep simulate rds-proxy --json
     """
 
-    def build(progress):
-        from lambda_prep.sims import rds_proxy as model
-
-        params = model.Params(
-            arrival_rate=arrival_rate, requests=requests, pattern=pattern.value, burst_size=burst_size,
-            burst_every_s=burst_every_s, burst_at_s=burst_at_s, duration_ms=duration_ms,
-            duration_dist=duration_dist.value, init_ms=init_ms, keep_alive_s=keep_alive_s,
-            concurrency_limit=concurrency_limit, max_connections=max_connections,
-            max_connections_percent=max_connections_percent, borrow_timeout_s=borrow_timeout_s,
-            reuse=reuse.value)
-        return model.run(params, seed, progress)
-
-    simulate(ctx, "rds-proxy", build, "rds_proxy", as_json=as_json, animate=animate,
-             total_steps=2 * requests if requests >= PROGRESS_FROM else 0)
+    only_for(ctx, f"--pattern {pattern.value}", {name: ("--pattern burst",) for name in ("burst_size", "burst_every_s", "burst_at_s")})
+    simulate(ctx, "rds-proxy")

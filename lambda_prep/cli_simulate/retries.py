@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, Seed, app, only_for, simulate,
+)
 
 
 class Source(str, enum.Enum):
@@ -79,9 +81,9 @@ def retries(
                                      "(AWS default off)."),
     retention_hours: float = typer.Option(24.0, "--retention-hours",
                                           help="stream: record retention, 24-8,760 h (Kinesis default 24 h)."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Watch Lambda retry failing events: async queue, SQS mapping or stream shard.
 
@@ -128,16 +130,11 @@ def retries(
       lambda-prep simulate retries --source stream --bisect --max-retry-attempts 2
     """
 
-    def build(progress):
-        from lambda_prep.sims import retries as model
-
-        params = model.Params(
-            source=source.value, failure_rate=failure_rate, events=events, arrival_rate=arrival_rate,
-            duration_ms=duration_ms, timeout_s=timeout_s, poison_at=poison_at, max_retries=max_retries,
-            max_event_age_s=max_event_age_s, on_failure=on_failure.value if on_failure else None,
-            visibility_timeout_s=visibility_timeout_s, max_receive_count=max_receive_count, batch_size=batch_size,
-            partial_batch=partial_batch, max_retry_attempts=max_retry_attempts, max_record_age_s=max_record_age_s,
-            bisect=bisect, retention_hours=retention_hours)
-        return model.run(params, seed, progress)
-
-    simulate(ctx, "retries", build, "retries", as_json=as_json, animate=animate, total_steps=events)
+    src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
+    only_for(ctx, src[source.value], {
+        "max_retries": (src["async"],), "max_event_age_s": (src["async"],),
+        "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"],),
+        "batch_size": (src["sqs"], src["stream"]),
+        "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
+        "retention_hours": (src["stream"],)})
+    simulate(ctx, "retries")

@@ -5,7 +5,9 @@ from typing import List, Optional
 
 import typer
 
-from lambda_prep.cli_simulate._shared import animate_option, app, json_option, seed_option, simulate
+from lambda_prep.cli_simulate._shared import (
+    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+)
 
 
 def _pairs(values: List[str], option: str, what: str) -> tuple[tuple[str, str], ...]:
@@ -66,9 +68,9 @@ def security(
     role_arn: Optional[str] = typer.Option(None, "--role-arn", show_default=False,
                                            help="The execution role the identity policy is attached to. "
                                                 "Default: arn:aws:iam::111122223333:role/orders-fn-role."),
-    seed: int = seed_option(),
-    as_json: bool = json_option(),
-    animate: bool = animate_option(),
+    seed: Seed = DEFAULT_SEED,
+    as_json: AsJson = False,
+    animate: Animate = False,
 ) -> None:
     """Evaluate a request against an execution role and a resource policy, with the trace.
 
@@ -108,9 +110,7 @@ def security(
       lambda-prep simulate security --identity-policy role.json \\
           --resource-policy function-policy.json
     """
-    def build(progress):
-        from lambda_prep.sims import security as model
-
+    def make_params(model):
         kwargs: dict = {"action": action}
         if principal is not None:
             kwargs["principal"] = principal
@@ -129,6 +129,6 @@ def security(
             kwargs["identity_policy"], kwargs["identity_source"] = _read_policy(identity_policy, "--identity-policy")
         if resource_policy is not None:
             kwargs["resource_policy"], kwargs["resource_source"] = _read_policy(resource_policy, "--resource-policy")
-        return model.run(model.Params(**kwargs), seed, progress)
+        return model.Params(**kwargs)
 
-    simulate(ctx, "security", build, "security", as_json=as_json, animate=animate)
+    simulate(ctx, "security", make_params)

@@ -1,7 +1,7 @@
 """Simulations of Lambda's behaviour: pure models, `run(params, seed) -> result`.
 
 Nothing here imports rich, typer, `study` or `bank`; drawing a result is `views.sims`'s job.
+The list of simulations is `sims.registry.SIMULATIONS`.
 """
 
-NAMES = ("cold-start", "invocation", "retries", "concurrency", "layers", "limits", "security",
-         "pricing", "rds-proxy")
+from lambda_prep.sims.registry import NAMES  # noqa: F401  (kept for callers of sims.NAMES)

@@ -17,15 +17,18 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range
+from lambda_prep.sims import facts
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope
 from lambda_prep.sims.engine import Engine
 
-SECONDS_PER_MONTH = 730 * 3600  # the 730-hour month AWS pricing examples use
+SECONDS_PER_MONTH = facts.SECONDS_PER_MONTH  # the 730-hour month AWS pricing examples use
 COMPARE_REQUESTS = 20_000  # the comparison replays at most this many requests of the traffic
 TIMELINE_S = 60.0  # the environment timeline covers at most the first minute...
 TIMELINE_RUNS = 1000  # ... or the first 1,000 invocations
 RUNTIMES = tuple(P.INIT_MS_BY_RUNTIME)
+
+SOURCES = (facts.RUNTIME_ENV_URL, facts.INIT_BILLING_URL, facts.QUOTAS_URL, facts.CONCURRENCY_URL,
+           facts.SCALING_URL, facts.PROVISIONED_URL, facts.SNAPSTART_URL, facts.MEMORY_URL, facts.PRICING_URL)
 
 ASSUMPTIONS = (
     "keep-alive: AWS does not document how long an idle environment lives (default 600 s here)",
@@ -77,7 +80,7 @@ class Params:
     def validate(self) -> None:
         P.check_traffic(self, max_requests=10_000_000)
         check_choice("runtime", self.runtime, RUNTIMES)
-        check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
+        check_choice("architecture", self.architecture, facts.ARCHITECTURES)
         if self.init_ms is not None:
             check_range("init_ms", self.init_ms, 0, P.MAX_INIT_MS,
                         why="the INIT phase may last at most 10 s for on-demand functions")
@@ -164,8 +167,7 @@ class Result:
     assumptions: tuple = ASSUMPTIONS
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "cold-start",
+        return envelope("cold-start", self.params, self.assumptions, SOURCES, {
             "requests": self.requests,
             "accepted": self.accepted,
             "cold_starts": self.cold_starts,
@@ -185,9 +187,7 @@ class Result:
             "cost": self.cost,
             "comparison_requests": self.comparison_requests,
             "comparison": [s.to_json() for s in self.comparison],
-            "params": self.params,
-            "assumptions": list(self.assumptions),
-        }
+        })
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -230,13 +230,13 @@ def cost(params: Params, stats: P.PoolStats, *, provisioned: int, snapstart: boo
     charges, not included (prices not verified). Free tier ignored.
     """
     gb = params.memory_mb / 1024.0
-    rate = prices.GB_SECOND[params.architecture]
-    requests = prices.request_cost(stats.accepted)
+    rate = facts.gb_second(params.architecture)
+    requests = facts.request_cost(stats.accepted)
     duration = (stats.handler_s + stats.init_s) * gb * rate
     provisioned_cost = 0.0
     if provisioned:
-        configured = provisioned * gb * stats.horizon_s * prices.PROVISIONED_GB_SECOND
-        invoked = stats.provisioned_handler_s * gb * prices.PROVISIONED_INVOKED_GB_SECOND
+        configured = provisioned * gb * stats.horizon_s * facts.PROVISIONED_GB_SECOND.value
+        invoked = stats.provisioned_handler_s * gb * facts.PROVISIONED_INVOKED_GB_SECOND.value
         provisioned_cost = configured + invoked
     total = requests + duration + provisioned_cost
     month = total * SECONDS_PER_MONTH / stats.horizon_s if stats.horizon_s > 0 else 0.0
@@ -247,7 +247,7 @@ def cost(params: Params, stats: P.PoolStats, *, provisioned: int, snapstart: boo
         notes.append("plus SnapStart snapshot caching and restore charges (not included)")
     return {"requests_usd": round(requests, 6), "duration_usd": round(duration, 6),
             "provisioned_usd": round(provisioned_cost, 6), "total_usd": round(total, 6),
-            "per_month_usd": round(month, 2), "prices_as_of": prices.PRICES_AS_OF,
+            "per_month_usd": round(month, 2), "prices_as_of": facts.PRICES_AS_OF,
             "note": "; ".join(notes)}
 
 

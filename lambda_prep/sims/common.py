@@ -49,3 +49,28 @@ def erlang_b(servers: int, offered_load: float) -> float:
     for k in range(1, servers + 1):
         blocking = offered_load * blocking / (k + offered_load * blocking)
     return blocking
+
+
+def json_safe(value):
+    """Plain JSON types for a params dataclass or dict (tuples to lists, nested dataclasses to dicts)."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return value
+
+
+def envelope(name: str, params, assumptions: Sequence[str], sources: Sequence[str], results: dict) -> dict:
+    """The one shape every simulation's JSON takes (the simulation contract).
+
+    {"simulation", "params", "assumptions", "sources", "results"}: what was asked, what the model
+    takes for granted, the AWS pages it follows, and what came out.
+    """
+    return {"simulation": name, "params": json_safe(params), "assumptions": [str(a) for a in assumptions],
+            "sources": list(dict.fromkeys(sources)), "results": json_safe(results)}

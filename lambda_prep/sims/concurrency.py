@@ -20,14 +20,18 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
+from lambda_prep.sims import facts as F
 from lambda_prep.sims import pool as P
-from lambda_prep.sims.common import ParamError, check_choice, check_range, erlang_b
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, erlang_b
 from lambda_prep.sims.engine import Engine
 
-SQS_START_BATCHES = 5  # "starts with 5 concurrent batches" (services-sqs-scaling.html)
-SQS_ADD_PER_S = 5.0  # "adds up to 300 ... per minute"
-SQS_MAX_BATCHES = 1000  # maximum concurrent batches per event source mapping
+SQS_START_BATCHES = int(F.SQS_START_BATCHES)
+SQS_ADD_PER_S = F.SQS_ADD_PER_MINUTE.value / 60.0
+SQS_MAX_BATCHES = int(F.SQS_MAX_BATCHES)
 SQS_DEMO_RESERVED = 5  # demo reserved concurrency for the SQS panel when --concurrency-limit is unset
+
+SOURCES = (F.QUOTAS_URL, F.CONCURRENCY_URL, F.SCALING_URL, F.INVOKE_API_URL, F.SQS_SCALING_URL,
+           F.SQS_ERRORS_URL, F.SCALING_CONFIG_URL)
 
 ASSUMPTIONS = (
     "one function in the account: without reserved concurrency it may use the whole account limit",
@@ -271,8 +275,7 @@ class Result:
     assumptions: tuple = ASSUMPTIONS
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "concurrency",
+        return envelope("concurrency", self.params, self.assumptions, SOURCES, {
             "requests": self.requests,
             "accepted": self.accepted,
             "throttled": self.throttled,
@@ -290,9 +293,7 @@ class Result:
             "simulated_s": self.simulated_s,
             "latency_ms": self.latency_ms,
             "sqs": {name: s.to_json() for name, s in self.sqs.items()},
-            "params": self.params,
-            "assumptions": list(self.assumptions),
-        }
+        })
 
 
 def total_steps(params: Params) -> int:

@@ -22,17 +22,29 @@ poller.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable
 
-from lambda_prep.sims.common import ParamError, check_range, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_range, envelope, rng
 from lambda_prep.sims.engine import Engine
 
-ASYNC_RETRY_WAITS_S = (60.0, 120.0)  # AWS: about 1 min before the 2nd attempt, 2 min before the 3rd
-THROTTLE_BACKOFF_START_S = 1.0  # AWS: async throttle retries back off "from 1 second" ...
-THROTTLE_BACKOFF_MAX_S = 300.0  # ... "to a maximum of 5 minutes" (doubling is the model's choice)
+ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
+THROTTLE_BACKOFF_START_S, THROTTLE_BACKOFF_MAX_S = F.ASYNC_THROTTLE_BACKOFF_S.value
 DETAIL_LIMIT = 12  # requests shown one by one (all are counted)
-THROTTLE_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
+THROTTLE_REASON = F.CONCURRENCY_THROTTLE_REASON.value
+
+SOURCES = (F.INVOKE_API_URL, F.ASYNC_ERRORS_URL, F.DG + "invocation-async-retain-records.html",
+           F.SQS_ERRORS_URL, F.SQS_SCALING_URL)
+ASSUMPTIONS = (
+    "requests are sent every --interval-ms; the function is at its concurrency limit (every invoke is "
+    "throttled) during the first --throttle-s seconds, and free afterwards",
+    "each handler run fails with probability --function-error; the first attempt of a request uses the same "
+    "draw on all three paths, so they see the same function behaviour",
+    "network and service overhead are zero",
+    "the SQS mapping has one poller (AWS starts with five)",
+    "async throttle retries double from 1 s to 5 min (AWS gives the range, not the shape)",
+)
 
 
 @dataclass(frozen=True)
@@ -82,14 +94,13 @@ class Result:
     timeline: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {
-            "params": asdict(self.params),
+        return envelope("invocation", self.params, ASSUMPTIONS, SOURCES, {
             "requests": self.params.requests,
             "sync": self.sync,
             "async": self.async_,
             "esm": self.esm,
             "timeline": self.timeline,
-        }
+        })
 
 
 def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | None = None) -> Result:

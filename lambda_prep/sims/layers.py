@@ -22,12 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_range, envelope
 
-MAX_LAYERS = 5
-MAX_UNZIPPED_MB = 250
-MAX_IMAGE_MB = 10_240
-MAX_ZIPPED_DIRECT_UPLOAD_MB = 50
+MAX_LAYERS = int(F.MAX_LAYERS)
+MAX_UNZIPPED_MB = int(F.MAX_UNZIPPED_MB)
+MAX_IMAGE_MB = int(F.MAX_IMAGE_MB)
+MAX_ZIPPED_DIRECT_UPLOAD_MB = int(F.MAX_ZIPPED_DIRECT_UPLOAD_MB)
 
 SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html",
@@ -180,9 +181,7 @@ class Result:
 
     def to_json(self) -> dict:
         p = self.params
-        return {
-            "simulation": "layers",
-            "seed": self.seed,
+        return envelope("layers", p, self.assumptions, SOURCES, {
             "package": p.package,
             "merge_order": [layer.ref for layer in p.layers],
             "layers": [layer.to_json() for layer in p.layers],
@@ -200,9 +199,7 @@ class Result:
             "container_image": self.image.to_json(),
             "ways_out": list(self.ways_out),
             "deletion_story": [s.to_json() for s in self.deletion_story],
-            "assumptions": list(self.assumptions),
-            "sources": list(SOURCES),
-        }
+        })
 
 
 def merge(layers: tuple[Layer, ...], overlap: str = "later-wins") -> tuple[list[OptFile], list]:

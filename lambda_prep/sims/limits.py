@@ -22,21 +22,21 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims import facts
+from lambda_prep.sims.common import ParamError, check_range, envelope
 
-MEMORY_MIN_MB, MEMORY_MAX_MB = 128, 10_240
-AWS_DEFAULT_MEMORY_MB = 128
-TIMEOUT_MIN_S, TIMEOUT_MAX_S = 1, 900
-AWS_DEFAULT_TIMEOUT_S = 3
-TMP_MIN_MB, TMP_MAX_MB = 512, 10_240
-MB_PER_VCPU = 1_769
-MAX_VCPUS = 6
-SYNC_PAYLOAD_KB = 6 * 1024
-ASYNC_PAYLOAD_KB = 1024
-OLD_ASYNC_PAYLOAD_KB = 256
+MEMORY_MIN_MB, MEMORY_MAX_MB = int(facts.MIN_MEMORY_MB), int(facts.MAX_MEMORY_MB)
+AWS_DEFAULT_MEMORY_MB = int(facts.DEFAULT_MEMORY_MB)
+TIMEOUT_MIN_S, TIMEOUT_MAX_S = int(facts.MIN_TIMEOUT_S), int(facts.MAX_TIMEOUT_S)
+AWS_DEFAULT_TIMEOUT_S = int(facts.DEFAULT_TIMEOUT_S)
+TMP_MIN_MB, TMP_MAX_MB = int(facts.MIN_TMP_MB), int(facts.MAX_TMP_MB)
+MB_PER_VCPU = int(facts.MB_PER_VCPU)
+MAX_VCPUS = int(facts.MAX_VCPUS)
+SYNC_PAYLOAD_KB = int(facts.SYNC_PAYLOAD_KB)
+ASYNC_PAYLOAD_KB = int(facts.ASYNC_PAYLOAD_KB)
+OLD_ASYNC_PAYLOAD_KB = int(facts.OLD_ASYNC_PAYLOAD_KB)
 SPLIT_HEADROOM = 0.8  # model assumption: each chunk targets 80 % of the timeout
-EPHEMERAL_GB_SECOND = 0.0000000309  # $ per GB-s of /tmp above 512 MB (lambda-facts §11, confidence M)
+EPHEMERAL_GB_SECOND = float(facts.EPHEMERAL_GB_SECOND)
 
 SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
@@ -45,7 +45,7 @@ SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
     "https://docs.aws.amazon.com/lambda/latest/api/API_InvokeAsync.html",
     "https://docs.aws.amazon.com/lambda/latest/api/API_EphemeralStorage.html",
-    prices.PRICING_URL,
+    facts.PRICING_URL,
 )
 
 SWEEP_MEMORY_MB = (128, 256, 512, 1024, 1769, 3008, 3538, 5307, 7076, 10240)
@@ -72,7 +72,7 @@ def run_cost(billed_s: float, memory_mb: float, tmp_mb: float = TMP_MIN_MB, arch
     """$ for one invocation: request + duration + /tmp above 512 MB."""
     gb_s = billed_s * memory_mb / 1024
     extra_tmp = max(0.0, tmp_mb - TMP_MIN_MB) / 1024 * billed_s * EPHEMERAL_GB_SECOND
-    return prices.request_cost(1) + prices.duration_cost(gb_s, arch) + extra_tmp
+    return facts.request_cost(1) + facts.duration_cost(gb_s, arch) + extra_tmp
 
 
 @dataclass(frozen=True)
@@ -159,12 +159,7 @@ class Result:
 
     def to_json(self) -> dict:
         p = self.params
-        return {
-            "simulation": "limits",
-            "seed": self.seed,
-            "params": {"job_minutes": p.job_minutes, "memory_mb": p.memory_mb, "timeout_s": p.timeout_s,
-                       "threads": p.threads, "payload_kb": p.payload_kb, "invocation": p.invocation,
-                       "tmp_mb": p.tmp_mb, "scratch_mb": p.scratch_mb},
+        return envelope("limits", p, self.assumptions, SOURCES, {
             "vcpus": round(vcpus(p.memory_mb), 3),
             "duration_s": round(self.duration_s, 3),
             "timed_out": self.timed_out,
@@ -181,9 +176,7 @@ class Result:
                         "sync_limit_kb": SYNC_PAYLOAD_KB, "async_limit_kb": ASYNC_PAYLOAD_KB,
                         "rows": [r.to_json() for r in self.payload], "fix": self.payload_fix},
             "tmp": {"size_mb": p.tmp_mb, "needed_mb": self.tmp_needed_mb, "ok": self.tmp_ok, "fix": self.tmp_fix},
-            "assumptions": list(self.assumptions),
-            "sources": list(SOURCES),
-        }
+        })
 
 
 def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = None) -> Result:
@@ -198,7 +191,7 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
         killed = duration > p.timeout_s
         chunks = math.ceil(duration / target) if killed else 1
         job_cost = (run_cost(billed_seconds(duration, math.inf), memory, p.tmp_mb)
-                    + (chunks - 1) * prices.request_cost(1))
+                    + (chunks - 1) * facts.request_cost(1))
         return MemoryRow(memory, vcpus(memory), duration, killed, billed,
                          run_cost(billed, memory, p.tmp_mb), memory == p.memory_mb, chunks, job_cost)
 

@@ -35,17 +35,19 @@ from itertools import accumulate, chain, islice, repeat
 from math import log
 from typing import Callable, Iterable, Iterator
 
+from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
 from lambda_prep.sims.engine import Engine
 
 # --- AWS figures (lambda-facts.md §1, §6; simulation-notes F7) --------------------------------
-ACCOUNT_CONCURRENCY = 1000  # default concurrent executions per Region
-UNRESERVED_MINIMUM = 100  # reserved concurrency may use at most (account limit - 100)
-SCALING_BURST = 1000  # environments a function may start at once ("1,000 ... every 10 seconds")
-SCALING_REFILL_PER_S = 100.0  # refilled continuously: 1,000 per 10 s
-MAX_INIT_MS = 10_000  # the INIT phase may last 10 s for on-demand functions
-MAX_TIMEOUT_MS = 900_000  # function timeout at most 900 s
-MAX_MEMORY_MB, MIN_MEMORY_MB = 10_240, 128
+# Read from facts.py (dated and sourced there); plain numbers here for the hot loops.
+ACCOUNT_CONCURRENCY = int(F.ACCOUNT_CONCURRENCY)
+UNRESERVED_MINIMUM = int(F.UNRESERVED_MINIMUM)
+SCALING_BURST = int(F.SCALING_BURST)
+SCALING_REFILL_PER_S = float(F.SCALING_REFILL_PER_S)
+MAX_INIT_MS = int(F.MAX_INIT_MS)
+MAX_TIMEOUT_MS = int(F.MAX_TIMEOUT_S) * 1000
+MAX_MEMORY_MB, MIN_MEMORY_MB = int(F.MAX_MEMORY_MB), int(F.MIN_MEMORY_MB)
 
 # Init time by runtime: MODEL ASSUMPTIONS. AWS gives no per-runtime figure, only that cold
 # starts take "from under 100 ms to over 1 second", that interpreted runtimes (Python, Node.js)
@@ -58,7 +60,7 @@ INIT_MS_BY_RUNTIME = {
     "ruby": 300.0,
     "provided": 100.0,  # Go, Rust, ... on provided.al2023
 }
-SNAPSTART_RUNTIMES = ("java", "python", "dotnet")  # Java 11+, Python 3.12+, .NET 8+
+SNAPSTART_RUNTIMES = F.SNAPSTART_RUNTIMES.value
 RESTORE_MS_DEFAULT = 200.0  # MODEL ASSUMPTION: AWS says only "as low as sub-second startup"
 
 REUSE_CHOICES = ("mru", "lru")

@@ -25,27 +25,21 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_range
+from lambda_prep.sims import facts
+from lambda_prep.sims.common import ParamError, check_range, envelope
 from lambda_prep.sims.limits import MB_PER_VCPU, MEMORY_MAX_MB, MEMORY_MIN_MB
 
-ARCHES = ("x86_64", "arm64")
-HOURS_PER_MONTH = 730
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600  # 2,628,000
-FARGATE = {  # $ per vCPU-hour, $ per GB-hour, Linux, us-east-1, on demand (secondary sources)
-    "x86_64": {"vcpu_hour": 0.04048, "gb_hour": 0.004445},
-    "arm64": {"vcpu_hour": 0.03238, "gb_hour": 0.00356},
-}
-FARGATE_SOURCES = (
-    "https://www.vantage.sh/blog/fargate-pricing",
-    "https://www.wring.co/blog/aws-fargate-pricing-guide",
-)
+ARCHES = facts.ARCHITECTURES
+HOURS_PER_MONTH = int(facts.HOURS_PER_MONTH)
+SECONDS_PER_MONTH = facts.SECONDS_PER_MONTH  # 2,628,000
+FARGATE = {arch: {"vcpu_hour": vcpu, "gb_hour": gb} for arch, (vcpu, gb) in facts.table(facts.FARGATE).items()}
+FARGATE_SOURCES = facts.FARGATE_SOURCES
 FARGATE_VCPU = (0.25, 0.5, 1, 2, 4, 8, 16)
 REFERENCE_TASKS = ((0.25, 0.5), (1.0, 2.0))  # the two task sizes of simulation-notes F10
 SWEEP_MEMORY_MB = (128, 256, 512, 1024, 1536, 1769, 2048, 3008, 4096, 6144, 8192, 10240)
-TIER_1_GB_SECONDS = {"x86_64": 6e9, "arm64": 7.5e9}  # the first tier's size (lambda-facts §11)
+TIER_1_GB_SECONDS = facts.table(facts.TIER_1_GB_SECONDS)
 
-SOURCES = prices.SOURCES + FARGATE_SOURCES
+SOURCES = facts.PRICE_SOURCES + FARGATE_SOURCES
 
 
 def billed_ms(duration_ms: float) -> int:
@@ -54,7 +48,7 @@ def billed_ms(duration_ms: float) -> int:
 
 def per_request_cost(duration_ms: float, memory_mb: float, arch: str = "x86_64") -> float:
     """$ for one invocation, no free tier: request + billed duration."""
-    return prices.request_cost(1) + prices.duration_cost(billed_ms(duration_ms) / 1000 * memory_mb / 1024, arch)
+    return facts.request_cost(1) + facts.duration_cost(billed_ms(duration_ms) / 1000 * memory_mb / 1024, arch)
 
 
 def fargate_monthly(vcpu: float, gb: float, arch: str = "x86_64", tasks: int = 1) -> float:
@@ -80,7 +74,7 @@ class Params:
     requests_per_month: float = 3_000_000
     duration_ms: float = 100.0
     memory_mb: int = 512
-    arch: str = "x86_64"
+    architecture: str = "x86_64"
     free_tier: bool = True
     cpu_bound: float = 1.0
     fargate_vcpu: float = 0.25
@@ -88,15 +82,15 @@ class Params:
     fargate_rps_per_task: float = 0.0
 
     def __post_init__(self) -> None:
-        check_range("requests", self.requests_per_month, 0, 1e12, why="requests in a month")
+        check_range("requests_per_month", self.requests_per_month, 0, 1e12, why="requests in a month")
         check_range("duration_ms", self.duration_ms, 1, 900_000,
                     why="one invocation's duration; the 900 s timeout caps it")
         check_range("memory_mb", self.memory_mb, MEMORY_MIN_MB, MEMORY_MAX_MB,
                     why="Lambda's memory range, in 1-MB steps")
         check_range("cpu_bound", self.cpu_bound, 0, 1,
                     why="the share of the duration spent computing; the rest is waiting (I/O)")
-        if self.arch not in ARCHES:
-            raise ParamError(f"--arch must be one of {', '.join(ARCHES)}, got {self.arch!r}")
+        if self.architecture not in ARCHES:
+            raise ParamError(f"--architecture must be one of {', '.join(ARCHES)}, got {self.architecture!r}")
         if self.fargate_vcpu not in FARGATE_VCPU:
             raise ParamError(f"--fargate-vcpu must be one of {', '.join(f'{v:g}' for v in FARGATE_VCPU)}, "
                              f"got {self.fargate_vcpu:g} (Fargate task sizes)")
@@ -133,10 +127,10 @@ def monthly_bill(requests: float, duration_ms: float, memory_mb: float, arch: st
                  free_tier: bool = True) -> Bill:
     ms = billed_ms(duration_ms)
     gb_s = requests * ms / 1000 * memory_mb / 1024
-    free_req = min(requests, prices.FREE_REQUESTS) if free_tier else 0.0
-    free_gbs = min(gb_s, prices.FREE_GB_SECONDS) if free_tier else 0.0
+    free_req = min(requests, facts.FREE_REQUESTS.value) if free_tier else 0.0
+    free_gbs = min(gb_s, facts.FREE_GB_SECONDS.value) if free_tier else 0.0
     return Bill(arch, free_tier, requests, ms, gb_s, free_req, free_gbs,
-                prices.request_cost(requests - free_req), prices.duration_cost(gb_s - free_gbs, arch))
+                facts.request_cost(requests - free_req), facts.duration_cost(gb_s - free_gbs, arch))
 
 
 @dataclass
@@ -196,13 +190,7 @@ class Result:
 
     def to_json(self) -> dict:
         p = self.params
-        return {
-            "simulation": "pricing",
-            "seed": self.seed,
-            "params": {"requests_per_month": p.requests_per_month, "duration_ms": p.duration_ms,
-                       "memory_mb": p.memory_mb, "arch": p.arch, "free_tier": p.free_tier, "cpu_bound": p.cpu_bound,
-                       "fargate_vcpu": p.fargate_vcpu, "fargate_gb": p.fargate_gb,
-                       "fargate_rps_per_task": p.fargate_rps_per_task},
+        return envelope("pricing", p, self.notes, SOURCES, {
             "monthly_cost_usd": round(self.monthly_cost, 6),
             "bill": self.bill.to_json(),
             "bill_without_free_tier": self.bill_no_free_tier.to_json(),
@@ -213,13 +201,13 @@ class Result:
             "fastest_memory_mb": self.fastest_memory_mb,
             "break_even": [b.to_json() for b in self.break_even],
             "chart": self.chart,
-            "prices": {"as_of": prices.PRICES_AS_OF, "source": prices.PRICING_URL,
-                       "request_per_million_usd": prices.REQUEST_PER_MILLION, "gb_second_usd": dict(prices.GB_SECOND),
-                       "free_requests": prices.FREE_REQUESTS, "free_gb_seconds": prices.FREE_GB_SECONDS,
+            "prices": {"as_of": facts.PRICES_AS_OF, "source": facts.PRICING_URL,
+                       "request_per_million_usd": facts.REQUEST_PER_MILLION.value, "gb_second_usd": facts.table(facts.GB_SECOND),
+                       "free_requests": facts.FREE_REQUESTS.value, "free_gb_seconds": facts.FREE_GB_SECONDS.value,
                        "fargate": FARGATE, "fargate_sources": list(FARGATE_SOURCES),
                        "fargate_note": "secondary sources, not the AWS page"},
             "notes": list(self.notes),
-        }
+        })
 
 
 def sweep_duration_ms(p: Params, memory_mb: float) -> float:
@@ -233,19 +221,19 @@ def sweep_duration_ms(p: Params, memory_mb: float) -> float:
 
 def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = None) -> Result:
     p = params
-    bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.arch, p.free_tier)
-    no_free = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.arch, False)
-    other = "arm64" if p.arch == "x86_64" else "x86_64"
+    bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.architecture, p.free_tier)
+    no_free = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, p.architecture, False)
+    other = "arm64" if p.architecture == "x86_64" else "x86_64"
     other_bill = monthly_bill(p.requests_per_month, p.duration_ms, p.memory_mb, other, p.free_tier)
-    per_request = per_request_cost(p.duration_ms, p.memory_mb, p.arch)
+    per_request = per_request_cost(p.duration_ms, p.memory_mb, p.architecture)
 
     rows = []
     for memory in sorted(set(SWEEP_MEMORY_MB) | {p.memory_mb}):
         duration = sweep_duration_ms(p, memory)
         ms = billed_ms(duration)
-        cost = per_request_cost(duration, memory, p.arch)
+        cost = per_request_cost(duration, memory, p.architecture)
         rows.append(SweepRow(memory, duration, ms, cost * 1_000_000,
-                             monthly_bill(p.requests_per_month, duration, memory, p.arch, p.free_tier).total,
+                             monthly_bill(p.requests_per_month, duration, memory, p.architecture, p.free_tier).total,
                              chosen=memory == p.memory_mb))
     cheapest = min(rows, key=lambda r: (round(r.cost_per_million, 9), r.billed_ms, r.memory_mb))
     fastest = min(rows, key=lambda r: (r.billed_ms, round(r.cost_per_million, 9), r.memory_mb))
@@ -255,7 +243,7 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
     tasks = [(p.fargate_vcpu, p.fargate_gb)] + [t for t in REFERENCE_TASKS if t != (p.fargate_vcpu, p.fargate_gb)]
     breaks = []
     for i, (vcpu, gb) in enumerate(tasks):
-        monthly = fargate_monthly(vcpu, gb, p.arch)
+        monthly = fargate_monthly(vcpu, gb, p.architecture)
         capacity = p.fargate_rps_per_task if i == 0 else 0.0  # a capacity is given for the chosen task only
         breaks.append(BreakEven(vcpu, gb, monthly, break_even_rps(per_request, monthly, capacity), capacity))
 
@@ -270,10 +258,10 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
         lam = rps * SECONDS_PER_MONTH * per_request
         n_tasks = max(1, math.ceil(rps / p.fargate_rps_per_task)) if p.fargate_rps_per_task else 1
         chart.append({"rps": rps, "lambda_usd": lam,
-                      "fargate_usd": fargate_monthly(p.fargate_vcpu, p.fargate_gb, p.arch, n_tasks)})
+                      "fargate_usd": fargate_monthly(p.fargate_vcpu, p.fargate_gb, p.architecture, n_tasks)})
 
     notes = [
-        f"Prices as of {prices.PRICES_AS_OF} from {prices.PRICING_URL} (US East, on demand, first tier); the "
+        f"Prices as of {facts.PRICES_AS_OF} from {facts.PRICING_URL} (US East, on demand, first tier); the "
         "arm64 rate is confidence M (transcribed).",
         "Free tier: 1M requests and 400,000 GB-s a month, shared by every function in the account and both "
         "architectures; modelled as if this were the only function.",
@@ -287,7 +275,7 @@ def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = 
         "Not modelled: EC2 (no AWS-sourced price checked), provisioned concurrency, /tmp above 512 MB, "
         "data transfer, tiered discounts above the first tier.",
     ]
-    if bill.gb_seconds > TIER_1_GB_SECONDS[p.arch]:
+    if bill.gb_seconds > TIER_1_GB_SECONDS[p.architecture]:
         notes.append("This month is above the first pricing tier; the tier discounts are not modelled.")
     if progress:
         progress(1)

@@ -23,8 +23,11 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import pool as P
-from lambda_prep.sims.common import check_range
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import check_range, envelope
 from lambda_prep.sims.engine import Engine
+
+SOURCES = (F.RDS_POOL_URL, F.TIMEOUT_URL, F.RUNTIME_ENV_URL)
 
 ASSUMPTIONS = (
     "direct: one connection per environment, opened in init and held until the environment is reclaimed",
@@ -126,16 +129,13 @@ class Result:
     assumptions: tuple = ASSUMPTIONS
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "rds-proxy",
+        return envelope("rds-proxy", self.params, self.assumptions, SOURCES, {
             "requests": self.requests,
             "max_connections": self.max_connections,
             "pool_size": self.pool_size,
             "direct": self.direct.to_json(),
             "proxy": self.proxy.to_json(),
-            "params": self.params,
-            "assumptions": list(self.assumptions),
-        }
+        })
 
 
 def _traffic(params: Params, seed: int):

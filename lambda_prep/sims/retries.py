@@ -33,17 +33,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from lambda_prep.sims.common import ParamError, check_range, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_range, envelope, rng
 from lambda_prep.sims.engine import Engine
 
 SOURCES = ("async", "sqs", "stream")
 ON_FAILURE = ("destination", "dlq", "none")
 
-ASYNC_RETRY_WAITS_S = (60.0, 120.0)  # AWS: 1 min before the 2nd attempt, 2 min before the 3rd
-ASYNC_MAX_EVENT_AGE_S = 21_600  # AWS default and maximum: 6 hours
-SQS_DEFAULT_VISIBILITY_TIMEOUT_S = 30  # SQS default visibility timeout
-SQS_POLLERS = 5  # AWS: an SQS mapping starts with 5 concurrent batches (model: fixed at 5)
-STREAM_POLL_INTERVAL_S = 1.0  # AWS: each shard is polled at a base rate of once per second
+ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
+ASYNC_MAX_EVENT_AGE_S = int(F.ASYNC_MAX_EVENT_AGE_S)
+SQS_DEFAULT_VISIBILITY_TIMEOUT_S = int(F.SQS_DEFAULT_VISIBILITY_TIMEOUT_S)
+SQS_POLLERS = int(F.SQS_START_BATCHES)  # the mapping starts with 5 concurrent batches (model: fixed at 5)
+STREAM_POLL_INTERVAL_S = 1.0 / F.KINESIS_POLLS_PER_S.value
 STREAM_BACKOFF_START_S = 1.0  # model assumption (stream retry timing is not documented)
 STREAM_BACKOFF_MAX_S = 300.0  # model assumption
 TRACE_LIMIT = 2_000  # events whose step-by-step story is kept (examples are chosen among them)
@@ -54,6 +55,23 @@ ITERATOR_AGE_POINTS = 60
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:my-function"
 STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/my-stream"
 EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)  # the simulated clock's t = 0 (for timestamps)
+
+RUN_SOURCES = {
+    "async": (F.ASYNC_ERRORS_URL, F.DG + "invocation-async-retain-records.html"),
+    "sqs": (F.DG + "services-sqs-parameters.html", F.DG + "services-sqs-configure.html", F.SQS_ERRORS_URL,
+            "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html",
+            F.SQS_SCALING_URL),
+    "stream": (F.KINESIS_PARAMS_URL, F.DG + "kinesis-on-failure-destination.html", F.DG + "with-kinesis.html"),
+}
+RUN_ASSUMPTIONS = {
+    "async": ("attempts fail independently with the failure rate", "no queue delay before the first attempt"),
+    "sqs": ("attempts fail independently with the failure rate; a batch fails if any message fails "
+            "(unless partial batch responses are on)", "a fixed pool of 5 pollers (AWS starts with 5 and scales)"),
+    "stream": ("attempts fail independently with the failure rate; a batch fails if any record fails",
+               "a failing batch is retried with backoff from 1 s doubling to 5 min (AWS does not document the timing)",
+               "bisected halves are retried at once and keep the parent's retry count (AWS: splitting does not "
+               "count towards the retry quota)"),
+}
 
 SOURCE_DEFAULTS = {
     "async": {"failure_rate": 0.3, "arrival_rate": 1.0, "batch_size": 1, "on_failure": "destination"},
@@ -192,7 +210,6 @@ class Result:
         times = sorted(self.dead_letter_times)
         out = {
             "source": prm.source,
-            "params": asdict(prm),
             "events": self.events,
             "succeeded": self.succeeded,
             "dead_lettered": self.dead_lettered,
@@ -213,7 +230,7 @@ class Result:
             "warnings": list(self.warnings),
         }
         out.update(self.extra)
-        return out
+        return envelope("retries", prm, RUN_ASSUMPTIONS[prm.source], RUN_SOURCES[prm.source], out)
 
 
 def timeline(examples: list[dict]) -> list[dict]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from lambda_prep.sims import iam
+from lambda_prep.sims.common import envelope
 from lambda_prep.sims.common import ParamError
 
 ACCOUNT = "111122223333"
@@ -181,9 +182,7 @@ class Result:
         return self.main.decision
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "security",
-            "seed": self.seed,
+        return envelope("security", self.params, self.notes, iam.SOURCES, {
             "decision": self.main.decision,
             "request": self.main.request.to_json(),
             "deciding_statement": self.main.deciding,
@@ -202,8 +201,7 @@ class Result:
             "suggested_policy": self.suggested_policy,
             "used_calls_allowed_after_fix": self.used_allowed_after_fix,
             "notes": list(self.notes),
-            "sources": list(iam.SOURCES),
-        }
+        })
 
 
 def run(params: Params, seed: int = 1, progress: Callable[[int], None] | None = None) -> Result:

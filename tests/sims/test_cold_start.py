@@ -234,7 +234,7 @@ def test_bad_parameters_raise_with_the_range(kwargs, text):
 def test_cli_json_has_the_documented_keys():
     result = runner.invoke(app, ["simulate", "cold-start", "--json", "--requests", "2000"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("requests", "cold_starts", "cold_start_ratio", "throttled", "throttled_ratio",
                 "avg_environments", "avg_busy", "latency_ms", "comparison", "cost"):
         assert key in data, key

@@ -119,7 +119,7 @@ def test_cli_json_has_the_documented_keys():
     args = ["simulate", "concurrency", "--json", "--requests", "5000", "--sqs-messages", "1000"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("requests", "throttled", "throttled_ratio", "avg_concurrency", "peak_concurrency", "sqs"):
         assert key in data, key
     assert set(data["sqs"]) == {"trap", "fix"}

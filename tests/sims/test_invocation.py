@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 def test_sync_caller_gets_200_result_200_with_error_header_or_429():
-    result = model.run(model.Params(), 1).to_json()
+    result = model.run(model.Params(), 1).to_json()["results"]
     calls = result["sync"]["calls"]
     statuses = {c["outcome"]: c for c in calls}
     assert set(statuses) == {"succeeded", "function error", "throttled"}  # the default demo shows all three
@@ -31,7 +31,7 @@ def test_sync_caller_gets_200_result_200_with_error_header_or_429():
 
 
 def test_async_caller_always_gets_202_at_once_and_lambda_retries():
-    result = model.run(model.Params(function_error=1.0, throttle_s=0, requests=4), 1).to_json()
+    result = model.run(model.Params(function_error=1.0, throttle_s=0, requests=4), 1).to_json()["results"]
     async_ = result["async"]
     assert all(e["status"] == 202 and e["waited_ms"] == 0 for e in async_["events"])
     assert async_["errors_seen_by_caller"] == 0
@@ -43,7 +43,7 @@ def test_async_caller_always_gets_202_at_once_and_lambda_retries():
 
 
 def test_async_throttles_are_queued_and_retried_with_backoff():
-    result = model.run(model.Params(throttle_s=10, function_error=0, requests=1), 1).to_json()
+    result = model.run(model.Params(throttle_s=10, function_error=0, requests=1), 1).to_json()["results"]
     event = result["async"]["events"][0]
     assert event["throttle_retries"] == 4  # throttled at 0, 1, 3, 7 s; runs at 15 s (1 + 2 + 4 + 8)
     assert event["outcome"] == "succeeded" and event["done_s"] == pytest.approx(15.2)
@@ -52,36 +52,36 @@ def test_async_throttles_are_queued_and_retried_with_backoff():
 
 def test_async_throttle_past_the_event_age_goes_to_on_failure():
     result = model.run(model.Params(throttle_s=5_000, function_error=0, requests=1, max_event_age_s=600), 1)
-    async_ = result.to_json()["async"]
+    async_ = result.to_json()["results"]["async"]
     assert async_["on_failure_reasons"] == {"EventAgeExceeded": 1} and async_["function_runs"] == 0
 
 
 def test_async_dead_letter_share_matches_p_cubed():
     p, n = 0.4, 20_000
-    result = model.run(model.Params(requests=n, function_error=p, throttle_s=0, interval_ms=1), 31).to_json()
+    result = model.run(model.Params(requests=n, function_error=p, throttle_s=0, interval_ms=1), 31).to_json()["results"]
     share = result["async"]["to_on_failure"] / n
     assert abs(share - p ** 3) <= 4 * math.sqrt(p ** 3 * (1 - p ** 3) / n)
 
 
 def test_timeout_is_a_function_error_after_the_full_timeout():
-    result = model.run(model.Params(duration_ms=5_000, timeout_s=3, throttle_s=0, requests=2), 1).to_json()
+    result = model.run(model.Params(duration_ms=5_000, timeout_s=3, throttle_s=0, requests=2), 1).to_json()["results"]
     call = result["sync"]["calls"][0]
     assert call["status"] == 200 and call["headers"] == {"X-Amz-Function-Error": "Unhandled"}
     assert call["waited_ms"] == 3_000 and "Task timed out after 3.00 seconds" in call["body"]["errorMessage"]
 
 
 def test_poll_based_mapping_invokes_synchronously_in_batches_and_uses_the_queue_for_retries():
-    result = model.run(model.Params(function_error=1.0, throttle_s=0, requests=5, interval_ms=0), 1).to_json()
+    result = model.run(model.Params(function_error=1.0, throttle_s=0, requests=5, interval_ms=0), 1).to_json()["results"]
     esm = result["esm"]
     assert esm["batch_log"][0]["messages"] == [1, 2, 3, 4, 5]  # all waiting: one batch
     assert esm["to_dlq"] == 5 and esm["batches"] == 5  # one receive per visibility timeout, maxReceiveCount 5
     assert esm["max_time_to_outcome_s"] == pytest.approx(5 * 30)
-    ok = model.run(model.Params(function_error=0, throttle_s=0, requests=25, interval_ms=0), 1).to_json()["esm"]
+    ok = model.run(model.Params(function_error=0, throttle_s=0, requests=25, interval_ms=0), 1).to_json()["results"]["esm"]
     assert ok["succeeded"] == 25 and ok["batches"] == 3  # batches of 10, 10, 5
 
 
 def test_poller_backs_off_on_throttles_within_the_visibility_timeout():
-    result = model.run(model.Params(function_error=0, throttle_s=3, requests=1), 1).to_json()
+    result = model.run(model.Params(function_error=0, throttle_s=3, requests=1), 1).to_json()["results"]
     batch = result["esm"]["batch_log"][0]
     assert [i["result"] for i in batch["invokes"]] == ["throttled (429)"] * 2 + ["200 OK"]  # 0 s, 1 s, 3 s
     assert result["esm"]["succeeded"] == 1
@@ -111,7 +111,7 @@ def test_bad_parameters_say_the_range(kwargs, message):
 def test_cli_json():
     result = runner.invoke(app, ["simulate", "invocation", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     assert {"requests", "sync", "async", "esm", "timeline"} <= set(data)
     assert data["async"]["accepted"] == data["requests"] == 8
 

@@ -128,10 +128,10 @@ def test_cli_json_keys_and_custom_layers():
                                  "--layer", "deps:100:python/requests/__init__.py",
                                  "--layer", "patch:1:python/requests/__init__.py"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("merge_order", "layers", "layer_count", "total_unzipped_mb", "opt_files", "conflicts",
                 "overlap_rule", "quota", "checks", "deployable", "reasons", "container_image",
-                "deletion_story", "assumptions"):
+                "deletion_story"):
         assert key in data
     assert data["deployable"] is True and data["total_unzipped_mb"] == 111
     assert data["conflicts"][0]["from"] == "patch:1" and data["conflicts"][0]["shadowed"] == ["deps:1"]

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lambda_prep.cli import app
-from lambda_prep.sims import prices
+from lambda_prep.sims import facts
 from lambda_prep.sims import pricing as model
 from lambda_prep.sims.common import ParamError
 
@@ -109,9 +109,9 @@ def test_sweep_waiting_work_is_cheapest_at_the_smallest_memory():
 @pytest.mark.parametrize("kwargs,message", [
     ({"memory_mb": 64}, "--memory-mb must be from 128 to 10,240"),
     ({"duration_ms": 900_001}, "--duration-ms must be from 1 to 900,000"),
-    ({"requests_per_month": -1}, "--requests must be from 0"),
+    ({"requests_per_month": -1}, "--requests-per-month must be from 0"),
     ({"cpu_bound": 1.5}, "--cpu-bound must be from 0 to 1"),
-    ({"arch": "sparc"}, "--arch must be one of x86_64, arm64"),
+    ({"architecture": "sparc"}, "--architecture must be one of x86_64, arm64"),
     ({"fargate_vcpu": 3}, "--fargate-vcpu must be one of 0.25, 0.5, 1, 2, 4, 8, 16"),
 ])
 def test_bad_params(kwargs, message):
@@ -135,18 +135,18 @@ def test_cli_default_demo_renders_with_footer_and_chart():
 def test_cli_json_keys():
     result = runner.invoke(app, ["simulate", "pricing", "--json", "--no-free-tier"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("monthly_cost_usd", "bill", "bill_without_free_tier", "other_arch", "cost_per_request_usd",
                 "memory_sweep", "cheapest_memory_mb", "fastest_memory_mb", "break_even", "chart", "prices"):
         assert key in data
     assert data["monthly_cost_usd"] == pytest.approx(3.100005)
-    assert data["prices"]["as_of"] == prices.PRICES_AS_OF
+    assert data["prices"]["as_of"] == facts.PRICES_AS_OF
 
 
 def test_help_dates_and_sources_the_prices():
     text = runner.invoke(app, ["simulate", "pricing", "--help"], env={"COLUMNS": "200"}).output
-    assert prices.PRICES_AS_OF in text and prices.PRICING_URL in text
-    assert f"{prices.GB_SECOND['x86_64']:.10f}" in text and f"{prices.GB_SECOND['arm64']:.10f}" in text
+    assert facts.PRICES_AS_OF in text and facts.PRICING_URL in text
+    assert f"{facts.gb_second('x86_64'):.10f}" in text and f"{facts.gb_second('arm64'):.10f}" in text
     assert "SECONDARY" in text and "vantage.sh" in text
 
 

@@ -102,7 +102,7 @@ def test_bad_parameters_raise_with_the_range(kwargs, text):
 def test_cli_json_has_both_scenarios():
     result = runner.invoke(app, ["simulate", "rds-proxy", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("requests", "max_connections", "pool_size", "direct", "proxy"):
         assert key in data, key
     for key in ("errors", "db_connections_avg", "db_connections_peak", "environments_avg", "waited", "wait_ms"):

@@ -50,7 +50,7 @@ def test_async_waits_are_one_then_two_minutes():
     steps = [s for s in result.examples[0]["steps"] if s["kind"] == "fail"]
     gaps = [round(b["t"] - a["t"], 3) for a, b in zip(steps, steps[1:])]
     assert gaps == [60.1, 120.1]  # each wait starts when the failed attempt ends
-    assert result.to_json()["time_to_dead_letter_s"]["min"] == pytest.approx(180.3)
+    assert result.to_json()["results"]["time_to_dead_letter_s"]["min"] == pytest.approx(180.3)
 
 
 def test_async_event_age_cuts_retries_short():
@@ -74,8 +74,8 @@ def test_sqs_dead_letter_share_is_p_to_max_receive_count(batch, partial, k, even
 
 def test_sqs_whole_batch_failure_returns_good_messages_and_dead_letters_more():
     result = model.run(model.Params(source="sqs", failure_rate=0.2, events=2_000), 3)
-    data = result.to_json()
-    assert data["params"]["partial_batch"] is False and data["comparison"]["partial_batch"] is True
+    data = result.to_json()["results"]
+    assert result.to_json()["params"]["partial_batch"] is False and data["comparison"]["partial_batch"] is True
     assert data["duplicate_processing"] > 0 and data["comparison"]["duplicate_processing"] == 0
     assert data["dead_letter_ratio"] > 10 * data["comparison"]["dead_letter_ratio"]
     assert result.theory() is None  # no closed form when batches fail together
@@ -85,7 +85,7 @@ def test_sqs_poison_message_reaches_the_dlq_after_k_visibility_timeouts():
     result = model.run(model.Params(source="sqs", failure_rate=0.0, events=20, poison_at=7, partial_batch=True,
                                     visibility_timeout_s=45, max_receive_count=4), 1)
     assert result.dead_lettered == 1 and result.succeeded == 19
-    assert result.to_json()["time_to_dead_letter_s"]["min"] == pytest.approx(4 * 45)
+    assert result.to_json()["results"]["time_to_dead_letter_s"]["min"] == pytest.approx(4 * 45)
     assert result.failure_record["attributes"]["ApproximateReceiveCount"] == "4"
 
 
@@ -94,9 +94,9 @@ def test_sqs_poison_message_reaches_the_dlq_after_k_visibility_timeouts():
 
 def test_stream_poison_record_blocks_its_shard_with_default_settings():
     result = model.run(model.Params(source="stream"), 1)
-    data = result.to_json()
+    data = result.to_json()["results"]
     day = 24 * 3600
-    assert data["params"]["poison_at"] == 250 and data["params"]["max_retry_attempts"] == -1
+    assert result.to_json()["params"]["poison_at"] == 250 and result.to_json()["params"]["max_retry_attempts"] == -1
     assert data["blocked_s"] > day - 60
     assert data["max_iterator_age_s"] > day - 120
     discard = data["discarded_batches"][0]
@@ -110,7 +110,7 @@ def test_stream_poison_record_blocks_its_shard_with_default_settings():
 
 def test_stream_bisect_and_max_attempts_isolate_the_poison_record():
     result = model.run(model.Params(source="stream", bisect=True, max_retry_attempts=2), 1)
-    data = result.to_json()
+    data = result.to_json()["results"]
     assert data["dead_lettered"] == 1 and data["succeeded"] == 999
     assert data["discarded_batches"][0]["first"] == data["discarded_batches"][0]["last"] == 250
     body = data["failure_record"]["body"]
@@ -129,7 +129,7 @@ def test_stream_without_bisect_discards_the_whole_batch_after_max_attempts():
 
 def test_stream_max_record_age_limits_the_block():
     result = model.run(model.Params(source="stream", max_record_age_s=600), 1)
-    data = result.to_json()
+    data = result.to_json()["results"]
     assert 500 < data["blocked_s"] < 700
     assert "RecordAgeExceeded" in data["failure_reasons"]
 
@@ -183,7 +183,7 @@ def test_progress_is_reported():
 def test_cli_json_has_the_documented_keys():
     result = runner.invoke(app, ["simulate", "retries", "--json", "--events", "500"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("events", "succeeded", "dead_lettered", "dead_letter_ratio", "mean_attempts", "timeline"):
         assert key in data
     assert data["events"] == 500 and data["succeeded"] + data["dead_lettered"] == 500

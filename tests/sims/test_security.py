@@ -265,7 +265,7 @@ def test_cli_default_demo_renders_with_footer():
 def test_cli_json_keys():
     result = runner.invoke(app, ["simulate", "security", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     for key in ("decision", "request", "trace", "steps", "identity_allow", "resource_allow", "explicit_deny",
                 "cross_account", "who_may_invoke", "what_may_touch", "findings", "suggested_policy"):
         assert key in data
@@ -278,7 +278,7 @@ def test_cli_policy_files_and_a_request():
                                  "--principal", "arn:aws:iam::111122223333:role/old-role",
                                  "--action", "lambda:InvokeFunction", "--resource", FN])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.output)["results"]
     assert data["decision"] == "ExplicitDeny"
     assert data["deciding_statement"] == "resource:NoInvokeFromTheOldRole"
     problems = " ".join(f["problem"] for f in data["findings"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import interview_footer
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -15,34 +16,12 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 # --- shared helpers -----------------------------------------------------------------------------
 
-def pct(ratio: float) -> str:
-    if ratio == 0:
-        return "0%"
-    if ratio < 0.001:
-        return f"{ratio * 100:.3f}%"
-    return f"{ratio * 100:.1f}%" if ratio < 0.1 else f"{ratio * 100:.0f}%"
 
 
-def fmt_ms(ms: float) -> str:
-    return f"{ms:,.0f} ms" if ms < 10_000 else f"{ms / 1000:,.1f} s"
 
 
-def fmt_usd(usd: float) -> str:
-    if usd == 0:
-        return "$0"
-    if usd < 0.01:
-        return f"${usd:.6f}"
-    return f"${usd:,.2f}"
 
 
-def fmt_s(seconds: float) -> str:
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 120:
-        return f"{seconds:.1f} s".replace(".0 s", " s")
-    if seconds < 7200:
-        return f"{seconds / 60:.1f} min".replace(".0 min", " min")
-    return f"{seconds / 3600:.1f} h"
 
 
 def sparkline(values, top: float | None = None) -> str:
@@ -94,11 +73,11 @@ def timeline_panel(timeline: list, end_s: float, *, title: str, width: int = 64,
     if len(timeline) > max_rows:
         body.append(f"     … and {len(timeline) - max_rows:,} more environments started in the window\n",
                     style="dim")
-    axis = f"0 s{' ' * (width - 3 - len(fmt_s(end_s)))}{fmt_s(end_s)}"
+    axis = f"0 s{' ' * (width - 3 - len(fmt.duration(end_s)))}{fmt.duration(end_s)}"
     body.append("     " + axis + "\n", style="dim")
     body.append("     ▓ init/restore (cold start)  █ handler  · alive, idle (warm)  P provisioned",
                 style="dim")
-    return Panel(body, title=f"{title}: the first {fmt_s(end_s)}", title_align="left")
+    return Panel(body, title=f"{title}: the first {fmt.duration(end_s)}", title_align="left")
 
 
 def environments_chart(samples: list, horizon_s: float, *, width: int = 60, cap: int | None = None,
@@ -111,7 +90,7 @@ def environments_chart(samples: list, horizon_s: float, *, width: int = 60, cap:
     alive = resample(samples, width, 1)
     busy = resample(samples, width, 2)
     top = max(max(alive), max(busy), 1)
-    text = Text(f"Environments over {fmt_s(horizon_s)} (each column: the peak in its slice; "
+    text = Text(f"Environments over {fmt.duration(horizon_s)} (each column: the peak in its slice; "
                 f"scale 0..{top:,})\n", style="bold")
     text.append(f"{alive_label:>6} ", style="dim")
     text.append(sparkline(alive, top) + f"  peak {max(alive):,}\n", style="cyan")
@@ -158,15 +137,15 @@ def _numbers(result):
     table.add_column("", style="dim")
     keep_alive = result.params["keep_alive_s"]
     table.add_row("requests / accepted", f"{result.requests:,} / {result.accepted:,}",
-                  f"{fmt_s(result.simulated_s)} simulated")
-    table.add_row("cold starts", f"{result.cold_starts:,}", f"{pct(result.cold_start_ratio)} of accepted")
+                  f"{fmt.duration(result.simulated_s)} simulated")
+    table.add_row("cold starts", f"{result.cold_starts:,}", f"{fmt.percent(result.cold_start_ratio)} of accepted")
     by = result.throttled_by
-    table.add_row("throttled (429)", f"{result.throttled:,} ({pct(result.throttled_ratio)})",
+    table.add_row("throttled (429)", f"{result.throttled:,} ({fmt.percent(result.throttled_ratio)})",
                   f"{by['concurrency_limit']:,} by the cap, {by['scaling_rate']:,} by the scaling rate")
     lat = result.latency_ms
     table.add_row("latency p50/p95/p99",
-                  f"{fmt_ms(lat['p50'])} / {fmt_ms(lat['p95'])} / {fmt_ms(lat['p99'])}",
-                  f"max {fmt_ms(lat['max'])}; init + handler, from 1-ms bins")
+                  f"{fmt.ms(lat['p50'])} / {fmt.ms(lat['p95'])} / {fmt.ms(lat['p99'])}",
+                  f"max {fmt.ms(lat['max'])}; init + handler, from 1-ms bins")
     ratio = result.avg_environments / result.avg_busy if result.avg_busy else 0.0
     table.add_row("environments alive", f"{result.avg_environments:,.2f} avg, {result.peak_environments:,} peak",
                   f"{ratio:,.1f}x the busy ones: idle but warm" if ratio else "")
@@ -175,7 +154,7 @@ def _numbers(result):
     table.add_row("started / reclaimed", f"{result.environments_started:,} / {result.environments_reclaimed:,}",
                   f"reclaimed after {keep_alive:g} s idle (assumed)")
     table.add_row("cost: run / month",
-                  f"{fmt_usd(result.cost['total_usd'])} / {fmt_usd(result.cost['per_month_usd'])}",
+                  f"{fmt.money(result.cost['total_usd'])} / {fmt.money(result.cost['per_month_usd'])}",
                   "730-hour month at this traffic, free tier ignored")
     return table
 
@@ -195,13 +174,13 @@ def _comparison(result):
             table.add_row(s["name"], "-", "-", "-", "-", s["note"])
             continue
         note = s["note"] + (f"; {s['cost']['note']}" if s["cost"]["note"] else "")
-        table.add_row(s["name"], f"{s['cold_starts']:,} ({pct(s['cold_start_ratio'])})",
-                      fmt_ms(s["latency_ms"]["p99"]), fmt_ms(s["latency_ms"]["max"]),
-                      fmt_usd(s["cost"]["per_month_usd"]), note)
+        table.add_row(s["name"], f"{s['cold_starts']:,} ({fmt.percent(s['cold_start_ratio'])})",
+                      fmt.ms(s["latency_ms"]["p99"]), fmt.ms(s["latency_ms"]["max"]),
+                      fmt.money(s["cost"]["per_month_usd"]), note)
     return table
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     from rich.text import Text
 
     out = [Text(f"cold-start · {_header(result)}", style="bold")]
@@ -217,7 +196,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The timeline drawn column by column (30 frames)."""
     count = 30
     return [timeline_panel(result.timeline, result.timeline_end_s, title="Environment timeline",

@@ -13,10 +13,10 @@ def interview_footer(lines: Sequence[str], *, explain_topic: str, quiz_topic: st
     body = Text()
     for line in lines:
         body.append("• " + line + "\n")
-    body.append("\nNext: ", style="bold")
-    body.append(f"lambda-prep explain {explain_topic}")
-    body.append("  ·  ")
-    body.append(f"lambda-prep quiz --topic {quiz_topic or explain_topic}")
+    # one pointer per line: a command broken across lines cannot be copied
+    body.append("\nNext:\n", style="bold")
+    body.append(f"  lambda-prep explain {explain_topic}\n")
+    body.append(f"  lambda-prep quiz --topic {quiz_topic or explain_topic}")
     return Panel(body, title="What to say in the interview", title_align="left", border_style="green")
 
 
@@ -27,18 +27,9 @@ def bar(fraction: float, width: int = 30, *, fill: str = "█", empty: str = "�
     return fill * filled + empty * (width - filled)
 
 
-def human_time(seconds: float) -> str:
-    """250 ms, 12.3 s, 4 min 5 s, 24 h 0 min, 3 d 2 h."""
-    seconds = max(0.0, float(seconds))
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
-    if seconds < 3600:
-        minutes, rest = divmod(round(seconds), 60)
-        return f"{minutes} min" + (f" {rest} s" if rest else "")
-    if seconds < 86400 * 3:
-        hours, rest = divmod(round(seconds / 60), 60)
-        return f"{hours} h {rest} min"
-    days, rest = divmod(round(seconds / 3600), 24)
-    return f"{days} d {rest} h"
+
+
+def flat_json(result) -> dict:
+    """A result's envelope flattened for views that read the JSON: the results, plus "params"."""
+    envelope = result.to_json()
+    return {**envelope["results"], "params": envelope["params"]}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lambda_prep.views.sims.cold_start import fmt_ms, fmt_s, pct, resample, sparkline
+from lambda_prep.views.sims.cold_start import resample, sparkline
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import bar, interview_footer
 
 FOOTER = (
@@ -46,7 +47,7 @@ def _chart(result, reveal: float = 1.0):
     throttled = resample(samples, WIDTH, 4, how="sum")
     tokens = resample(samples, WIDTH, 6, how="max")
     top = max([result.limit] + busy) if busy else result.limit
-    text = Text(f"Over {fmt_s(result.simulated_s)} (columns are slices of the run; concurrency scale 0..{top:,}, "
+    text = Text(f"Over {fmt.duration(result.simulated_s)} (columns are slices of the run; concurrency scale 0..{top:,}, "
                 f"cap {result.limit:,})\n", style="bold")
     rows = 6
     for level in range(rows, 0, -1):
@@ -78,15 +79,15 @@ def _numbers(result):
     table.add_row("requests", f"{result.requests:,}",
                   f"Poisson {p['arrival_rate']:,g}/s, handler {p['duration_ms']:,g} ms ({p['duration_dist']})")
     table.add_row("offered load", f"{result.offered_load:,.0f}", "rate x duration: the concurrency it needs")
-    table.add_row("throttled (429)", f"{result.throttled:,} ({pct(result.throttled_ratio)})",
+    table.add_row("throttled (429)", f"{result.throttled:,} ({fmt.percent(result.throttled_ratio)})",
                   f"{result.throttled_by['concurrency_limit']:,} by the cap, "
                   f"{result.throttled_by['scaling_rate']:,} by the scaling rate")
-    table.add_row("Erlang-B predicts", pct(result.erlang_b),
+    table.add_row("Erlang-B predicts", fmt.percent(result.erlang_b),
                   f"B({result.limit:,}, {result.offered_load:,.0f}): steady state, cold starts ignored")
     table.add_row("concurrency avg / peak", f"{result.avg_concurrency:,.1f} / {result.peak_concurrency:,}",
                   "busy environments")
     table.add_row("cold starts", f"{result.cold_starts:,}", f"init {p['init_ms']:g} ms (assumed)")
-    table.add_row("latency p50 / p99", f"{fmt_ms(result.latency_ms['p50'])} / {fmt_ms(result.latency_ms['p99'])}",
+    table.add_row("latency p50 / p99", f"{fmt.ms(result.latency_ms['p50'])} / {fmt.ms(result.latency_ms['p99'])}",
                   "accepted requests")
     return table
 
@@ -106,14 +107,14 @@ def _sqs(result):
     table.add_column("", no_wrap=True)
     table.add_column("trap: no maximum concurrency", justify="right")
     table.add_column(f"fix: maximum concurrency {p['effective_max_concurrency']}", justify="right")
-    table.add_row("good messages in the DLQ", f"{trap.dead_lettered:,} ({pct(trap.dead_letter_ratio)})",
-                  f"{fix.dead_lettered:,} ({pct(fix.dead_letter_ratio)})")
+    table.add_row("good messages in the DLQ", f"{trap.dead_lettered:,} ({fmt.percent(trap.dead_letter_ratio)})",
+                  f"{fix.dead_lettered:,} ({fmt.percent(fix.dead_letter_ratio)})")
     table.add_row("processed", f"{trap.processed:,}", f"{fix.processed:,}")
     table.add_row("throttled invokes", f"{trap.throttled_invokes:,}", f"{fix.throttled_invokes:,}")
     table.add_row("batches back to the queue", f"{trap.returned_batches:,}", f"{fix.returned_batches:,}")
     table.add_row("receives per message", f"{trap.mean_receives:.2f}", f"{fix.mean_receives:.2f}")
     table.add_row("peak batches in flight", f"{trap.peak_batches_in_flight:,}", f"{fix.peak_batches_in_flight:,}")
-    table.add_row("queue drained after", fmt_s(trap.drain_s), fmt_s(fix.drain_s))
+    table.add_row("queue drained after", fmt.duration(trap.drain_s), fmt.duration(fix.drain_s))
     out = [table]
     text = Text("Receives a processed message needed (trap):\n", style="bold")
     total = max(1, trap.processed)
@@ -140,7 +141,7 @@ def _header(result) -> str:
             f"account limit {p['account_limit']:,}; reserved {reserved}")
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     from rich.text import Text
 
     out = [Text(f"concurrency · {_header(result)}", style="bold"), _limits(result), _chart(result),
@@ -156,6 +157,6 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     count = 30
     return [_chart(result, reveal=(i + 1) / count) for i in range(count)]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lambda_prep.views.sims.common import human_time, interview_footer
+from lambda_prep.views.sims import format as fmt
+from lambda_prep.views.sims.common import interview_footer, flat_json
 
 FOOTER = [
     "Sync (RequestResponse): the caller waits and gets 200 with the result, or 200 with X-Amz-Function-Error "
@@ -16,15 +17,15 @@ FOOTER = [
 ]
 
 
-def render(result) -> list:
-    data = result.to_json()
+def render(result, width: int = 80) -> list:
+    data = flat_json(result)
     return [_header(data), _sync_table(data), _async_table(data), _esm_table(data), _compare(data),
             interview_footer(FOOTER, explain_topic="invocation", quiz_topic="invocation")]
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The combined timeline revealed step by step."""
-    data = result.to_json()
+    data = flat_json(result)
     rows = data["timeline"]
     if not rows:
         return []
@@ -68,7 +69,7 @@ def _sync_table(data: dict):
         else:
             header = "".join(f" + {k}: {v}" for k, v in call["headers"].items())
             response = f"{call['status']}{header}  {_body(call['body'])}"
-        table.add_row(str(call["request"]), human_time(call["sent_s"]) if call["sent_s"] else "0 s",
+        table.add_row(str(call["request"]), fmt.duration(call["sent_s"]) if call["sent_s"] else "0 s",
                       f"{call['waited_ms']:,} ms", response, call["handled_by"], style=styles.get(call["outcome"]))
     _more(table, data, 5)
     return table
@@ -90,11 +91,11 @@ def _async_table(data: dict):
             short = ("throttled, back to the queue" if what.startswith("throttled") else
                      "✓" if "succeeded" in what else
                      "✗ error" if "error" in what or "timed out" in what else what.split(":")[0])
-            path.append(f"{human_time(step['t'] - event['sent_s'])}: {short}")
+            path.append(f"{fmt.duration(step['t'] - event['sent_s'])}: {short}")
         outcome = event.get("outcome", "")
         if event.get("done_s") is not None:
-            outcome += f" after {human_time(event['done_s'] - event['sent_s'])}"
-        table.add_row(str(event["request"]), human_time(event["sent_s"]) if event["sent_s"] else "0 s",
+            outcome += f" after {fmt.duration(event['done_s'] - event['sent_s'])}"
+        table.add_row(str(event["request"]), fmt.duration(event["sent_s"]) if event["sent_s"] else "0 s",
                       "202, 0 ms", " → ".join(path), outcome,
                       style="green" if event.get("outcome") == "succeeded" else "red")
     _more(table, data, 5)
@@ -115,8 +116,8 @@ def _esm_table(data: dict):
         table.add_column(name, **kw)
     for batch in esm["batch_log"]:
         msgs = ", ".join(f"{m}" + (f"({c})" if c > 1 else "") for m, c in zip(batch["messages"], batch["receive"]))
-        invokes = "; ".join(f"{human_time(i['t'])} {i['result']}" for i in batch["invokes"])
-        table.add_row(str(batch["batch"]), human_time(batch["read_s"]) if batch["read_s"] else "0 s", msgs,
+        invokes = "; ".join(f"{fmt.duration(i['t'])} {i['result']}" for i in batch["invokes"])
+        table.add_row(str(batch["batch"]), fmt.duration(batch["read_s"]) if batch["read_s"] else "0 s", msgs,
                       invokes, batch.get("result", ""),
                       style="green" if batch.get("result", "").startswith("succeeded") else None)
     if esm["batches"] > len(esm["batch_log"]):
@@ -153,9 +154,9 @@ def _compare(data: dict):
                   f"{async_['to_on_failure']:,} to the on-failure destination / DLQ",
                   f"{esm['to_dlq']:,} to the queue's DLQ (maxReceiveCount {data['params']['max_receive_count']})")
     table.add_row("time to final outcome", f"{sync['mean_wait_ms']:,.0f} ms mean",
-                  f"{human_time(async_['mean_time_to_outcome_s'])} mean, "
-                  f"{human_time(async_['max_time_to_outcome_s'])} max",
-                  f"{human_time(esm['mean_time_to_outcome_s'])} mean, {human_time(esm['max_time_to_outcome_s'])} max")
+                  f"{fmt.duration(async_['mean_time_to_outcome_s'])} mean, "
+                  f"{fmt.duration(async_['max_time_to_outcome_s'])} max",
+                  f"{fmt.duration(esm['mean_time_to_outcome_s'])} mean, {fmt.duration(esm['max_time_to_outcome_s'])} max")
     return table
 
 
@@ -168,5 +169,5 @@ def _timeline_table(rows: list[dict]):
     table.add_column("#", justify="right")
     table.add_column("what happened", overflow="fold")
     for row in rows[-18:]:
-        table.add_row(human_time(row["t"]) if row["t"] else "0 s", row["path"], str(row["request"]), row["what"])
+        table.add_row(fmt.duration(row["t"]) if row["t"] else "0 s", row["path"], str(row["request"]), row["what"])
     return table

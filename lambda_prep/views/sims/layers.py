@@ -85,7 +85,7 @@ def _size_bar(result) -> Group:
     return Group(title, bar, ruler, legend)
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     p = result.params
     kind = "a .zip" if p.package == "zip" else "a container image"
     out: list = [Text(f"layers: building /opt for {kind} function from {len(p.layers)} layer(s), "
@@ -134,7 +134,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """/opt growing one file at a time, layer after layer, then the verdict."""
     layers = result.params.layers
     shown = [Group(Text("an empty /opt", style="bold"), _opt_tree(result, upto=0))]

@@ -6,15 +6,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import bar, interview_footer
 
 _WIDTH = 60
 
 
-def _minutes(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.1f} s"
-    return f"{seconds / 60:.1f} min"
 
 
 def _timeline(result, upto: float = 1.0) -> Group:
@@ -37,10 +34,10 @@ def _timeline(result, upto: float = 1.0) -> Group:
         verdict = Text(f"Stopped at {p.timeout_s:,} s (Task timed out): {result.completed_fraction:.0%} of the work "
                        f"done, {p.timeout_s:,} s billed, the rest (░) never runs.", style="bold red")
     else:
-        verdict = Text(f"Finishes in {_minutes(result.duration_s)}, before the {p.timeout_s:,} s timeout.",
+        verdict = Text(f"Finishes in {fmt.duration(result.duration_s)}, before the {p.timeout_s:,} s timeout.",
                        style="bold green")
     title = Text(f"The job at {p.memory_mb:,} MB ({_vcpu(result):.2f} vCPU): "
-                 f"{p.job_minutes:g} min of one-vCPU work takes {_minutes(result.duration_s)}", style="bold")
+                 f"{p.job_minutes:g} min of one-vCPU work takes {fmt.duration(result.duration_s)}", style="bold")
     return Group(title, line, marker, verdict)
 
 
@@ -48,7 +45,7 @@ def _vcpu(result) -> float:
     return next(r.vcpus for r in result.memory_table if r.chosen)
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     p = result.params
     out: list = [Text("limits: one workload against Lambda's quotas", style="bold"), _timeline(result)]
 
@@ -66,7 +63,7 @@ def render(result) -> list:
         style = "bold" if r.chosen else ""
         status = Text("times out" if r.killed else "fits", style="red" if r.killed else "green")
         table.add_row(Text(f"{r.memory_mb:,}" + (" ◀" if r.chosen else ""), style=style), f"{r.vcpus:.2f}",
-                      _minutes(r.duration_s), Text(bar(r.duration_s / longest, 20)) + Text(" ") + status,
+                      fmt.duration(r.duration_s), Text(bar(r.duration_s / longest, 20)) + Text(" ") + status,
                       f"${r.cost:.4f}", f"${r.job_cost:.4f}", str(r.chunks))
     out.append(table)
     out.append(Text("One attempt: billed up to the timeout. Whole job: the full work, split into chunks under the "
@@ -109,7 +106,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The job's bar growing until the timeout cuts it."""
     steps = 30
     return [_timeline(result, upto=(i + 1) / steps) for i in range(steps)]

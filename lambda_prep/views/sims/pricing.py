@@ -8,23 +8,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import bar, interview_footer
 
 _HEIGHT = 15
 
 
-def _usd(value: float) -> str:
-    if value == 0:
-        return "$0.00"
-    if value < 0.01:
-        return f"${value:.6f}"
-    return f"${value:,.2f}"
 
 
-def _short_usd(value: float) -> str:
-    if value >= 1000:
-        return f"${value / 1000:g}k"
-    return f"${value:g}"
 
 
 def _rps(value: float) -> str:
@@ -33,9 +24,9 @@ def _rps(value: float) -> str:
 
 def _bill_table(result) -> Table:
     p = result.params
-    bills = [(f"{p.arch}" + (", free tier" if p.free_tier else ""), result.bill)]
+    bills = [(f"{p.architecture}" + (", free tier" if p.free_tier else ""), result.bill)]
     if p.free_tier:
-        bills.append((f"{p.arch}, no free tier", result.bill_no_free_tier))
+        bills.append((f"{p.architecture}, no free tier", result.bill_no_free_tier))
     bills.append((f"{result.other_arch.arch}" + (", free tier" if p.free_tier else ""), result.other_arch))
     table = Table(title=f"The month: {p.requests_per_month:,.0f} requests x {p.duration_ms:g} ms "
                         f"(billed {result.bill.billed_ms} ms) x {p.memory_mb:,} MB", title_justify="left")
@@ -45,14 +36,14 @@ def _bill_table(result) -> Table:
     rows = [
         ("requests", lambda b: f"{b.requests:,.0f}"),
         ("  free requests", lambda b: f"-{b.free_requests:,.0f}" if b.free_requests else "-"),
-        ("  request charge ($0.20/1M)", lambda b: _usd(b.request_cost)),
+        ("  request charge ($0.20/1M)", lambda b: fmt.money(b.request_cost)),
         ("GB-seconds", lambda b: f"{b.gb_seconds:,.1f}"),
         ("  free GB-s", lambda b: f"-{b.free_gb_seconds:,.1f}" if b.free_gb_seconds else "-"),
-        ("  duration charge", lambda b: _usd(b.duration_cost)),
+        ("  duration charge", lambda b: fmt.money(b.duration_cost)),
     ]
     for label, fn in rows:
         table.add_row(label, *[fn(b) for _, b in bills])
-    table.add_row(Text("total / month", style="bold"), *[Text(_usd(b.total), style="bold") for _, b in bills])
+    table.add_row(Text("total / month", style="bold"), *[Text(fmt.money(b.total), style="bold") for _, b in bills])
     return table
 
 
@@ -103,9 +94,9 @@ def _chart(result, columns: int | None = None) -> Group:
         grid[rf][i] = ("F", "magenta")
         grid[rl][i] = ("*", "bold") if rl == rf else ("L", "cyan")
 
-    labels = {round((d - lo) / (hi - lo) * (_HEIGHT - 1)): _short_usd(10.0 ** d) for d in range(lo, hi + 1)}
+    labels = {round((d - lo) / (hi - lo) * (_HEIGHT - 1)): fmt.money(10.0 ** d, short=True) for d in range(lo, hi + 1)}
     width = max(len(v) for v in labels.values()) + 1
-    lines = [Text(f"$ per month (log) vs requests per second (log); L = Lambda ({p.arch}, {p.memory_mb:,} MB, "
+    lines = [Text(f"$ per month (log) vs requests per second (log); L = Lambda ({p.architecture}, {p.memory_mb:,} MB, "
                   f"{p.duration_ms:g} ms), F = Fargate {p.fargate_vcpu:g} vCPU / {p.fargate_gb:g} GB, "
                   "* = both", style="bold")]
     for r in range(_HEIGHT - 1, -1, -1):
@@ -142,13 +133,13 @@ def _break_even_table(result) -> Table:
     table.add_column("= requests / month", justify="right")
     for b in result.break_even:
         capacity = f"{b.rps_per_task:g} req/s (assumed)" if b.rps_per_task else "any load (F10)"
-        table.add_row(f"{b.vcpu:g} vCPU / {b.gb:g} GB", _usd(b.fargate_monthly), capacity, f"{result.per_request:.4e}",
+        table.add_row(f"{b.vcpu:g} vCPU / {b.gb:g} GB", fmt.money(b.fargate_monthly), capacity, f"{result.per_request:.4e}",
                       "never" if b.rps is None else f"{b.rps:.2f} req/s",
                       "-" if b.rps is None else f"{b.requests_per_month / 1e6:,.2f} M")
     return table
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     p = result.params
     cheapest = next(r for r in result.sweep if r.cheapest)
     fastest = next(r for r in result.sweep if r.fastest)
@@ -179,7 +170,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The two cost lines drawn left to right."""
     total = len(result.chart)
     return [_chart(result, columns=k) for k in range(1, total + 1, 2)]

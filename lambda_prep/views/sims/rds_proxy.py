@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lambda_prep.views.sims.cold_start import fmt_ms, fmt_s, pct, resample, sparkline
+from lambda_prep.views.sims.cold_start import resample, sparkline
+from lambda_prep.views.sims import format as fmt
 from lambda_prep.views.sims.common import interview_footer
 
 FOOTER = (
@@ -43,10 +44,10 @@ def _charts(result, reveal: float = 1.0) -> list:
     direct, proxy = result.direct, result.proxy
     top = max(result.max_connections, direct.environments_peak, proxy.environments_peak)
     return [
-        _chart(f"Without a proxy over {fmt_s(direct.simulated_s)}: connections = environments alive",
+        _chart(f"Without a proxy over {fmt.duration(direct.simulated_s)}: connections = environments alive",
                direct.samples, [("connections", 3, "cyan"), ("busy", 2, "green"), ("errors/slice", 5, "red")],
                top, f"max {top:,} (max_connections {result.max_connections:,})", reveal),
-        _chart(f"With RDS Proxy over {fmt_s(proxy.simulated_s)}: connections = invocations in a transaction",
+        _chart(f"With RDS Proxy over {fmt.duration(proxy.simulated_s)}: connections = invocations in a transaction",
                proxy.samples, [("environments", 1, "cyan"), ("db connections", 3, "green"),
                                ("waiting", 4, "yellow"), ("errors/slice", 5, "red")],
                top, f"max {top:,} (pool {result.pool_size:,})", reveal),
@@ -62,7 +63,7 @@ def _table(result):
     table.add_column("", no_wrap=True)
     table.add_column("direct", justify="right")
     table.add_column("RDS Proxy", justify="right")
-    table.add_row("errors", f"{d.errors:,} ({pct(d.error_ratio)})", f"{p.errors:,} ({pct(p.error_ratio)})")
+    table.add_row("errors", f"{d.errors:,} ({fmt.percent(d.error_ratio)})", f"{p.errors:,} ({fmt.percent(p.error_ratio)})")
     table.add_row("database connections avg / peak", f"{d.db_connections_avg:,.1f} / {d.db_connections_peak:,}",
                   f"{p.db_connections_avg:,.1f} / {p.db_connections_peak:,}")
     table.add_row("environments alive avg / peak", f"{d.environments_avg:,.1f} / {d.environments_peak:,}",
@@ -70,9 +71,9 @@ def _table(result):
     table.add_row("environments busy avg / peak", f"{d.busy_avg:,.1f} / {d.busy_peak:,}",
                   f"{p.busy_avg:,.1f} / {p.busy_peak:,}")
     table.add_row("waited for a connection", "-",
-                  f"{p.waited:,} ({pct(p.wait_ratio)}), p99 {fmt_ms(p.wait_ms['p99'])}")
-    table.add_row("latency p50 / p99", f"{fmt_ms(d.latency_ms['p50'])} / {fmt_ms(d.latency_ms['p99'])}",
-                  f"{fmt_ms(p.latency_ms['p50'])} / {fmt_ms(p.latency_ms['p99'])}")
+                  f"{p.waited:,} ({fmt.percent(p.wait_ratio)}), p99 {fmt.ms(p.wait_ms['p99'])}")
+    table.add_row("latency p50 / p99", f"{fmt.ms(d.latency_ms['p50'])} / {fmt.ms(d.latency_ms['p99'])}",
+                  f"{fmt.ms(p.latency_ms['p50'])} / {fmt.ms(p.latency_ms['p99'])}")
     table.add_row("cold starts", f"{d.cold_starts:,}", f"{p.cold_starts:,}")
     return table
 
@@ -86,7 +87,7 @@ def _header(result) -> str:
             f"({q['max_connections_percent']}%), borrow timeout {q['borrow_timeout_s']:g} s")
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     from rich.text import Text
 
     d = result.direct
@@ -103,7 +104,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     from rich.console import Group
 
     count = 30

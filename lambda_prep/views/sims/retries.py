@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from lambda_prep.views.sims.common import bar, human_time, interview_footer
+from lambda_prep.views.sims import format as fmt
+from lambda_prep.views.sims.common import bar, interview_footer, flat_json
 
 LANE_WIDTH = 48
 SPARK = "▁▂▃▄▅▆▇█"
@@ -39,8 +40,8 @@ FOOTERS = {
 }
 
 
-def render(result) -> list:
-    data = result.to_json()
+def render(result, width: int = 80) -> list:
+    data = flat_json(result)
     parts = [_header(data)]
     if data["source"] == "stream":
         parts += _stream_parts(data)
@@ -59,9 +60,9 @@ def render(result) -> list:
     return parts
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The example lanes (or the shard's iterator age) drawn up to a moving clock."""
-    data = result.to_json()
+    data = flat_json(result)
     count = 30
     if data["source"] == "stream":
         points = data["iterator_age"]
@@ -117,7 +118,7 @@ def _lanes(data: dict, cut: float | None = None):
     table = Table(title="Example events on the simulated clock (✓ succeeded, ✗ failed, ▣ dead-lettered)",
                   title_justify="left", box=None, pad_edge=False, show_edge=False)
     table.add_column("event", justify="right")
-    axis = f"0 s{' ' * (LANE_WIDTH - 3 - len(human_time(span)))}{human_time(span)}"
+    axis = f"0 s{' ' * (LANE_WIDTH - 3 - len(fmt.duration(span)))}{fmt.duration(span)}"
     table.add_column(axis, no_wrap=True)
     table.add_column("outcome", overflow="fold")
     for ex in data["examples"]:
@@ -139,7 +140,7 @@ def _lanes(data: dict, cut: float | None = None):
 
 
 def _done_text(ex: dict) -> str:
-    took = human_time(ex["steps"][-1]["t"] - ex["arrived_s"])
+    took = fmt.duration(ex["steps"][-1]["t"] - ex["arrived_s"])
     n = ex.get("attempts", 0)
     if ex.get("outcome") == "succeeded":
         return f"✓ on attempt {n}, after {took}"
@@ -158,7 +159,7 @@ def _story(data: dict):
         return text
     text.append(f"Event #{chosen['id']} step by step\n", style="bold")
     for step in chosen["steps"]:
-        text.append(f"  t+{human_time(step['t'] - chosen['arrived_s']):>9}  {step['what']}\n")
+        text.append(f"  t+{fmt.duration(step['t'] - chosen['arrived_s']):>9}  {step['what']}\n")
     return text
 
 
@@ -185,11 +186,11 @@ def _outcomes(data: dict):
                   f"{theory['mean_attempts']:.3f}" if theory else "-")
     if data["time_to_dead_letter_s"]:
         t = data["time_to_dead_letter_s"]
-        table.add_row("time to dead letter", human_time(t["mean"]), "", f"min {human_time(t['min'])}, "
-                      f"max {human_time(t['max'])}", "")
+        table.add_row("time to dead letter", fmt.duration(t["mean"]), "", f"min {fmt.duration(t['min'])}, "
+                      f"max {fmt.duration(t['max'])}", "")
     if data["source"] == "stream":
-        table.add_row("shard blocked (longest)", human_time(data["blocked_s"]), "", "", "")
-        table.add_row("max IteratorAge", human_time(data["max_iterator_age_s"]), "", "", "")
+        table.add_row("shard blocked (longest)", fmt.duration(data["blocked_s"]), "", "", "")
+        table.add_row("max IteratorAge", fmt.duration(data["max_iterator_age_s"]), "", "", "")
     elif data["source"] == "sqs":
         table.add_row("processed again (whole batch returned)", f"{data['duplicate_processing']:,}", "", "", "")
     if data["failure_reasons"]:
@@ -245,7 +246,7 @@ def _stream_parts(data: dict) -> list:
     for i, row in enumerate(shown):
         if len(rows) > 16 and i == 12:
             table.add_row("…", f"{len(rows) - 15} more entries")
-        table.add_row(human_time(row["t"]), row["what"])
+        table.add_row(fmt.duration(row["t"]), row["what"])
     if data.get("shard_log_more"):
         table.add_row("…", f"{data['shard_log_more']} later entries not kept")
     parts.append(table)
@@ -261,9 +262,9 @@ def _age_chart(data: dict, upto: int | None = None):
     peak = max((p["age_s"] for p in points), default=0.0) or 1.0
     line = "".join(SPARK[min(len(SPARK) - 1, int(p["age_s"] / peak * (len(SPARK) - 1) + 0.5))] for p in shown)
     text = Text("IteratorAge over time (peak ", style="bold")
-    text.append(human_time(peak), style="bold")
+    text.append(fmt.duration(peak), style="bold")
     text.append(")\n")
     text.append(line.ljust(len(points)), style="cyan")
     end = data["simulated_s"]
-    text.append(f"\n0 s{' ' * max(1, len(points) - 3 - len(human_time(end)))}{human_time(end)}")
+    text.append(f"\n0 s{' ' * max(1, len(points) - 3 - len(fmt.duration(end)))}{fmt.duration(end)}")
     return text

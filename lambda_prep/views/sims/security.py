@@ -98,7 +98,7 @@ def _steps(result, upto: int | None = None) -> Group:
     return Group(*lines, final)
 
 
-def render(result) -> list:
+def render(result, width: int = 80) -> list:
     out: list = [
         Text("security: one request through IAM policy evaluation (explicit deny > allow > implicit deny)",
              style="bold"),
@@ -169,7 +169,7 @@ def render(result) -> list:
     return out
 
 
-def frames(result) -> list:
+def frames(result, width: int = 80) -> list:
     """The trace revealed one statement at a time, then each evaluation step, then the decision."""
     n = len(result.main.checks)
     shown = [Group(_request_panel(result), _trace_table(result, rows=k)) for k in range(n + 1)]

@@ -1,0 +1,193 @@
+"""AWS figures the simulations use: quotas, defaults and prices, each stated ONCE, dated and sourced.
+
+Models, views and `--help` texts read these; nothing else in the package writes an AWS number.
+`checked` is the day the figure was last compared with the page in `source` (the AWS page, not a
+summary of it). Figures that are the model's own choices are NOT here: they are assumptions and
+are labelled as such where they are used (e.g. keep-alive 600 s, init time by runtime).
+
+Helpers on other branches append their facts in a section of their own at the END of this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: float | int | str | tuple
+    unit: str
+    source: str  # the AWS page
+    checked: str  # when it was last compared with that page
+    note: str = ""
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+
+# --- pages ---------------------------------------------------------------------------------------
+DG = "https://docs.aws.amazon.com/lambda/latest/dg/"
+API = "https://docs.aws.amazon.com/lambda/latest/api/"
+QUOTAS_URL = DG + "gettingstarted-limits.html"
+MEMORY_URL = DG + "configuration-memory.html"
+TIMEOUT_URL = DG + "configuration-timeout.html"
+RUNTIME_ENV_URL = DG + "lambda-runtime-environment.html"
+SCALING_URL = DG + "scaling-behavior.html"
+CONCURRENCY_URL = DG + "configuration-concurrency.html"
+PROVISIONED_URL = DG + "provisioned-concurrency.html"
+SNAPSTART_URL = DG + "snapstart.html"
+ASYNC_ERRORS_URL = DG + "invocation-async-error-handling.html"
+SQS_SCALING_URL = DG + "services-sqs-scaling.html"
+SQS_ERRORS_URL = DG + "services-sqs-errorhandling.html"
+SCALING_CONFIG_URL = API + "API_ScalingConfig.html"
+KINESIS_PARAMS_URL = DG + "services-kinesis-parameters.html"
+KINESIS_BATCH_FAILURES_URL = DG + "services-kinesis-batchfailurereporting.html"
+DDB_URL = DG + "with-ddb.html"
+INVOKE_API_URL = API + "API_Invoke.html"
+INVOKE_ASYNC_API_URL = API + "API_InvokeAsync.html"
+EPHEMERAL_URL = API + "API_EphemeralStorage.html"
+LAYERS_URL = DG + "adding-layers.html"
+PRICING_URL = "https://aws.amazon.com/lambda/pricing/"
+INIT_BILLING_URL = "https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/"
+RDS_POOL_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ConnectionPoolConfiguration.html"
+
+REFERENCE = "2026-11"  # figures carried from the project's fact sheet (itself built from AWS pages)
+CHECKED = "2026-12-07"  # figures re-read on the AWS page for issue 10
+
+# --- concurrency and scaling ---------------------------------------------------------------------
+ACCOUNT_CONCURRENCY = Fact(1000, "concurrent executions per Region", QUOTAS_URL, REFERENCE,
+                           "default; raisable")
+UNRESERVED_MINIMUM = Fact(100, "concurrent executions", CONCURRENCY_URL, REFERENCE,
+                          "reserved concurrency may use at most the account limit minus 100")
+SCALING_BURST = Fact(1000, "execution environments per 10 s per function", SCALING_URL, REFERENCE,
+                     "refilled continuously; unused rate does not accumulate")
+SCALING_REFILL_PER_S = Fact(100.0, "environments per second", SCALING_URL, REFERENCE,
+                            "1,000 every 10 s, read as a token bucket refilled at 100/s")
+RPS_PER_ENVIRONMENT = Fact(10, "requests per second per unit of concurrency", QUOTAS_URL, CHECKED,
+                           "'Each instance of your execution environment can serve up to 10 requests "
+                           "per second': synchronous RPS is capped at 10 x the concurrency limit")
+RPS_THROTTLE_REASON = Fact("FunctionInvocationRateLimitExceeded", "429 Reason", INVOKE_API_URL, REFERENCE)
+CONCURRENCY_THROTTLE_REASON = Fact("ReservedFunctionConcurrentInvocationLimitExceeded", "429 Reason",
+                                   INVOKE_API_URL, REFERENCE)
+
+# --- function configuration ----------------------------------------------------------------------
+MIN_MEMORY_MB = Fact(128, "MB", MEMORY_URL, REFERENCE, "also the default")
+MAX_MEMORY_MB = Fact(10_240, "MB", MEMORY_URL, REFERENCE)
+DEFAULT_MEMORY_MB = Fact(128, "MB", MEMORY_URL, REFERENCE)
+MB_PER_VCPU = Fact(1_769, "MB per vCPU", MEMORY_URL, REFERENCE,
+                   "'At 1,769 MB, a function has the equivalent of one vCPU'")
+MAX_VCPUS = Fact(6, "vCPUs", MEMORY_URL, REFERENCE,
+                 "6 vCPUs at 10,240 MB; the simulations compute with the proportional share "
+                 "(10,240 / 1,769 = 5.79) and print that same figure")
+MIN_TIMEOUT_S = Fact(1, "s", TIMEOUT_URL, REFERENCE)
+MAX_TIMEOUT_S = Fact(900, "s", TIMEOUT_URL, REFERENCE)
+DEFAULT_TIMEOUT_S = Fact(3, "s", TIMEOUT_URL, REFERENCE)
+MAX_INIT_MS = Fact(10_000, "ms", RUNTIME_ENV_URL, REFERENCE, "INIT phase limit for on-demand functions")
+MIN_TMP_MB = Fact(512, "MB", EPHEMERAL_URL, REFERENCE, "also the default; free")
+MAX_TMP_MB = Fact(10_240, "MB", EPHEMERAL_URL, REFERENCE)
+SYNC_PAYLOAD_KB = Fact(6 * 1024, "KB", INVOKE_API_URL, REFERENCE, "request and response, buffered")
+ASYNC_PAYLOAD_KB = Fact(1024, "KB", INVOKE_API_URL, REFERENCE,
+                        "'For asynchronous invocations, the maximum payload size is 1 MB'")
+OLD_ASYNC_PAYLOAD_KB = Fact(256, "KB", INVOKE_ASYNC_API_URL, REFERENCE,
+                            "the older limit; still the deprecated InvokeAsync API's")
+SNAPSTART_RUNTIMES = Fact(("java", "python", "dotnet"), "managed runtimes", SNAPSTART_URL, REFERENCE,
+                          "Java 11+, Python 3.12+, .NET 8+ (zip); not with provisioned concurrency")
+
+# --- layers ---------------------------------------------------------------------------------------
+MAX_LAYERS = Fact(5, "layers per function", LAYERS_URL, REFERENCE)
+MAX_UNZIPPED_MB = Fact(250, "MB unzipped, function + layers", QUOTAS_URL, REFERENCE)
+MAX_IMAGE_MB = Fact(10_240, "MB uncompressed image", QUOTAS_URL, REFERENCE)
+MAX_ZIPPED_DIRECT_UPLOAD_MB = Fact(50, "MB zipped, direct upload", QUOTAS_URL, REFERENCE)
+
+# --- asynchronous invocation -----------------------------------------------------------------------
+ASYNC_MAX_RETRIES = Fact(2, "retries", ASYNC_ERRORS_URL, REFERENCE, "MaximumRetryAttempts default and maximum")
+ASYNC_RETRY_WAITS_S = Fact((60.0, 120.0), "s", ASYNC_ERRORS_URL, REFERENCE,
+                           "about 1 min before the 2nd attempt, 2 min before the 3rd")
+ASYNC_MAX_EVENT_AGE_S = Fact(21_600, "s", ASYNC_ERRORS_URL, REFERENCE, "6 h, default and maximum")
+ASYNC_THROTTLE_BACKOFF_S = Fact((1.0, 300.0), "s", ASYNC_ERRORS_URL, REFERENCE,
+                                "throttles retried with backoff from 1 s to 5 min (doubling is the model's)")
+
+# --- SQS event source mapping ----------------------------------------------------------------------
+SQS_START_BATCHES = Fact(5, "concurrent batches", SQS_SCALING_URL, REFERENCE, "pollers start with 5")
+SQS_ADD_PER_MINUTE = Fact(300, "concurrent batches per minute", SQS_SCALING_URL, REFERENCE)
+SQS_MAX_BATCHES = Fact(1000, "concurrent invocations per mapping", SQS_SCALING_URL, CHECKED,
+                       "pages disagree: the English page says 1,000, newer copies say an event source "
+                       "mapping can scale up to 1,250 concurrent instances; the model uses 1,000")
+SQS_MAX_BATCHES_NEWER = Fact(1250, "concurrent invocations per mapping", SQS_SCALING_URL, CHECKED,
+                             "the figure in newer copies of the page")
+SQS_MAX_CONCURRENCY_RANGE = Fact((2, 1000), "ScalingConfig.MaximumConcurrency", SCALING_CONFIG_URL, REFERENCE)
+SQS_DEFAULT_VISIBILITY_TIMEOUT_S = Fact(30, "s", SQS_ERRORS_URL, REFERENCE, "the queue's default")
+SQS_VISIBILITY_PER_TIMEOUT = Fact(6, "x function timeout", SQS_ERRORS_URL, REFERENCE,
+                                  "set the visibility timeout to at least 6 times the function timeout")
+
+# --- streams ---------------------------------------------------------------------------------------
+KINESIS_POLLS_PER_S = Fact(1, "polls per second per shard", KINESIS_PARAMS_URL, REFERENCE)
+DDB_POLLS_PER_S = Fact(4, "polls per second per shard", DDB_URL, CHECKED,
+                       "'Lambda polls shards in your DynamoDB stream for records at a base rate of 4 times "
+                       "per second'")
+PARALLELIZATION_FACTOR_RANGE = Fact((1, 10), "concurrent batches per shard", KINESIS_PARAMS_URL, CHECKED)
+STREAM_DEFAULT_BATCH = Fact(100, "records", KINESIS_PARAMS_URL, REFERENCE)
+STREAM_PARTIAL_RETRY = Fact("lowest failed sequence number", "", KINESIS_BATCH_FAILURES_URL, CHECKED,
+                            "with ReportBatchItemFailures Lambda retries from the lowest reported failure: "
+                            "successful records after it are processed again")
+
+# --- prices (us-east-1, on demand) ------------------------------------------------------------------
+PRICES_AS_OF = "2026-11"
+REQUEST_PER_MILLION = Fact(0.20, "$ per 1M requests", PRICING_URL, PRICES_AS_OF, "x86_64 and arm64")
+GB_SECOND = Fact((("x86_64", 0.0000166667), ("arm64", 0.0000133334)), "$ per GB-s", PRICING_URL,
+                 PRICES_AS_OF, "first tier; transcribed (the rate table loads by script)")
+TIER_1_GB_SECONDS = Fact((("x86_64", 6e9), ("arm64", 7.5e9)), "GB-s per month", PRICING_URL, PRICES_AS_OF)
+PROVISIONED_GB_SECOND = Fact(0.0000041667, "$ per GB-s configured", PRICING_URL, PRICES_AS_OF,
+                             "transcribed, medium confidence")
+PROVISIONED_INVOKED_GB_SECOND = Fact(0.0000097222, "$ per GB-s invoked", PRICING_URL, PRICES_AS_OF,
+                                     "transcribed, medium confidence")
+EPHEMERAL_GB_SECOND = Fact(0.0000000309, "$ per GB-s of /tmp above 512 MB", PRICING_URL, PRICES_AS_OF,
+                           "medium confidence")
+FREE_REQUESTS = Fact(1_000_000, "requests per month", PRICING_URL, PRICES_AS_OF, "always free")
+FREE_GB_SECONDS = Fact(400_000, "GB-s per month", PRICING_URL, PRICES_AS_OF, "not for provisioned concurrency")
+BILLING_GRANULARITY_MS = Fact(1, "ms", PRICING_URL, PRICES_AS_OF, "since Dec 2020")
+INIT_BILLED_SINCE = Fact("2025-08-01", "date", INIT_BILLING_URL, REFERENCE,
+                         "the INIT phase is billed for every configuration")
+HOURS_PER_MONTH = Fact(730, "h", PRICING_URL, PRICES_AS_OF, "the month AWS's pricing examples use")
+FARGATE_SOURCES = ("https://www.vantage.sh/blog/fargate-pricing",
+                   "https://www.wring.co/blog/aws-fargate-pricing-guide")
+FARGATE = Fact((("x86_64", 0.04048, 0.004445), ("arm64", 0.03238, 0.00356)),
+               "$ per vCPU-hour, $ per GB-hour", FARGATE_SOURCES[0], PRICES_AS_OF,
+               "Linux, us-east-1, on demand; secondary sources, not the AWS page")
+
+# --- RDS Proxy ------------------------------------------------------------------------------------
+RDS_BORROW_TIMEOUT_S = Fact(120, "s", RDS_POOL_URL, CHECKED, "ConnectionBorrowTimeout default")
+RDS_BORROW_TIMEOUT_RANGE_S = Fact((0, 300), "s", RDS_POOL_URL, CHECKED,
+                                  "'Must be between 0 and 300' in the current API reference "
+                                  "(older SDK docs say 0-3,600)")
+RDS_MAX_CONNECTIONS_PERCENT = Fact(100, "%", RDS_POOL_URL, REFERENCE, "10 for SQL Server")
+
+
+def table(fact: Fact) -> dict:
+    """A fact whose value is a tuple of (key, value) pairs, as a dict."""
+    return {row[0]: row[1] if len(row) == 2 else row[1:] for row in fact.value}
+
+
+def all_facts() -> dict[str, Fact]:
+    return {name: value for name, value in globals().items() if isinstance(value, Fact)}
+
+
+# --- prices as arithmetic (folded in from the former sims/prices.py) ------------------------------
+ARCHITECTURES = ("x86_64", "arm64")
+SECONDS_PER_MONTH = HOURS_PER_MONTH.value * 3600  # 2,628,000
+PRICE_SOURCES = (PRICING_URL, MEMORY_URL, INIT_BILLING_URL)
+
+
+def gb_second(architecture: str = "x86_64") -> float:
+    return table(GB_SECOND)[architecture]
+
+
+def request_cost(requests: float) -> float:
+    return requests / 1_000_000 * REQUEST_PER_MILLION.value
+
+
+def duration_cost(gb_seconds: float, architecture: str = "x86_64") -> float:
+    return gb_seconds * gb_second(architecture)

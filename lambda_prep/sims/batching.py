@@ -18,9 +18,8 @@ import math
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
-from lambda_prep.sims import facts_new2 as F
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range, percentile, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, percentile, rng
 from lambda_prep.sims.engine import Engine
 
 QUEUES = ("standard", "fifo")
@@ -44,10 +43,10 @@ ASSUMPTIONS = (
 SOURCES = (
     F.SQS_BATCH_SIZE_DEFAULT.source,
     F.BATCHING_WINDOW_DEFAULT_S.source,
-    F.SQS_ESM_MAX_BATCHES.source,
+    F.SQS_MAX_BATCHES.source,
     F.FILTERS_PER_ESM.source,
     F.ESM_AT_LEAST_ONCE.source,
-    prices.PRICING_URL,
+    F.PRICING_URL,
 )
 
 
@@ -76,11 +75,11 @@ class Params:
         check_range("arrival_rate", self.arrival_rate, 0, 100_000,
                     why="messages per second; 0 puts every message in the queue at the start")
         check_range("filter_match", self.filter_match, 0, 1, why="the share of messages the filter keeps")
-        check_range("base_ms", self.base_ms, 0, F.TIMEOUT_MAX_S.value * 1000)
+        check_range("base_ms", self.base_ms, 0, F.MAX_TIMEOUT_S.value * 1000)
         check_range("per_record_ms", self.per_record_ms, 0, 60_000)
         check_range("record_kb", self.record_kb, 0.001, 1024, why="an SQS message is at most 1 MiB")
         check_range("memory_mb", self.memory_mb, 128, 10_240, why="Lambda memory is 128 MB to 10,240 MB")
-        check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
+        check_choice("architecture", self.architecture, F.ARCHITECTURES)
         if self.max_concurrency is not None:
             check_range("max_concurrency", self.max_concurrency, 2, 1_000,
                         why="ScalingConfig.MaximumConcurrency is 2 to 1,000")
@@ -102,7 +101,7 @@ class Params:
 
     @property
     def concurrency_cap(self) -> int:
-        return self.max_concurrency or F.SQS_ESM_MAX_BATCHES.value
+        return self.max_concurrency or F.SQS_MAX_BATCHES.value
 
     @property
     def records_per_payload(self) -> int:
@@ -145,22 +144,15 @@ class Result:
     example_batches: list = field(default_factory=list)
 
     def to_json(self) -> dict:
-        params = asdict(self.params)
-        params["concurrency_cap"] = self.params.concurrency_cap
-        return {
-            "simulation": "batching",
-            "params": params,
-            "assumptions": list(ASSUMPTIONS),
-            "sources": list(SOURCES),
-            "results": {
-                "messages": self.messages,
-                "filtered_out": self.filtered_out,
-                "run": self.run.to_json(),
-                "theory": self.theory,
-                "comparison": [r.to_json() for r in self.comparison],
-                "example_batches": self.example_batches,
-            },
-        }
+        params = {**asdict(self.params), "concurrency_cap": self.params.concurrency_cap}
+        return envelope("batching", params, ASSUMPTIONS, SOURCES, {
+            "messages": self.messages,
+            "filtered_out": self.filtered_out,
+            "run": self.run.to_json(),
+            "theory": self.theory,
+            "comparison": [r.to_json() for r in self.comparison],
+            "example_batches": self.example_batches,
+        })
 
 
 # --- traffic --------------------------------------------------------------------------------------
@@ -319,7 +311,7 @@ def replay(params: Params, times: list[float], groups: list[int], *, label: str,
     latencies.sort()
     records = len(times)
     gb_s = billed_ms / 1000.0 * params.memory_mb / 1024.0
-    cost = prices.request_cost(invocations) + prices.duration_cost(gb_s, params.architecture)
+    cost = F.request_cost(invocations) + F.duration_cost(gb_s, params.architecture)
     return Run(
         label=label, batch_size=params.batch_size, batching_window_s=params.batching_window_s,
         message_groups=params.message_groups if params.queue == "fifo" else 0,

@@ -23,9 +23,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from lambda_prep.sims import facts_new2 as F
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, rng
 
 SOURCES_MODELLED = ("async", "sqs", "stream")
 STREAM_ATTEMPT_CAP = 10_000  # -1 ("until the records expire") is modelled as the 10,000-retry maximum
@@ -48,10 +47,10 @@ SOURCES = (
     F.ESM_AT_LEAST_ONCE.source,
     F.ASYNC_DUPLICATES.source,
     "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html",
-    F.STREAM_PARTIAL_RETRY_FROM.source,
+    F.STREAM_PARTIAL_RETRY.source,
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html",
     "https://repost.aws/knowledge-center/lambda-function-idempotent",
-    prices.PRICING_URL,
+    F.PRICING_URL,
 )
 
 
@@ -91,7 +90,7 @@ class Params:
                         why="-1 (until the records expire) or 0 to 10,000")
         if self.poison_at is not None:
             check_range("poison_at", self.poison_at, 1, self.events, why="an event number")
-        check_range("duration_ms", self.duration_ms, 1, F.TIMEOUT_MAX_S.value * 1000)
+        check_range("duration_ms", self.duration_ms, 1, F.MAX_TIMEOUT_S.value * 1000)
         check_range("memory_mb", self.memory_mb, 128, 10_240, why="Lambda memory is 128 MB to 10,240 MB")
         check_range("effect_cost_usd", self.effect_cost_usd, 0, 1_000_000)
         if self.source == "stream" and self.max_retry_attempts == -1 and self.poison_at is not None:
@@ -140,7 +139,7 @@ class Result:
         p = self.params
         extra = self.effects_without_key - self.events_done
         gb_s = self.attempts * p.duration_ms / 1000.0 * p.memory_mb / 1024.0
-        lambda_usd = prices.request_cost(self.invocations) + prices.duration_cost(gb_s)
+        lambda_usd = F.request_cost(self.invocations) + F.duration_cost(gb_s)
         per_million = 1_000_000 / p.events
         return {
             "extra_effects_without_key": extra,
@@ -153,13 +152,8 @@ class Result:
         }
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "idempotency",
-            "params": {**asdict(self.params), "batch": self.params.batch,
-                       "attempts_allowed": self.params.attempts_allowed},
-            "assumptions": list(ASSUMPTIONS),
-            "sources": list(SOURCES),
-            "results": {
+        params = {**asdict(self.params), "batch": self.params.batch, "attempts_allowed": self.params.attempts_allowed}
+        return envelope("idempotency", params, ASSUMPTIONS, SOURCES, {
                 "events": self.params.events,
                 "deliveries": self.deliveries,
                 "record_attempts": self.attempts,
@@ -176,8 +170,7 @@ class Result:
                 "costs": self.costs(),
                 "theory": self.theory,
                 "examples": self.examples,
-            },
-        }
+        })
 
 
 # --- the closed form (async; also SQS with batches of one) ------------------------------------------

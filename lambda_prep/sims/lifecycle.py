@@ -21,9 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from lambda_prep.sims import facts_new2 as F
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope
 
 EXTENSIONS = ("none", "internal", "external")
 SNAPSTART_RUNTIMES = ("java", "python", "dotnet")
@@ -45,8 +44,8 @@ SOURCES = (
     F.INIT_BILLED_SINCE.source,
     "https://docs.aws.amazon.com/lambda/latest/dg/snapstart-monitoring.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-extensions.html",
-    F.TIMEOUT_DEFAULT_S.source,
-    prices.PRICING_URL,
+    F.DEFAULT_TIMEOUT_S.source,
+    F.PRICING_URL,
 )
 
 
@@ -62,7 +61,7 @@ class Params:
     background_ms: float = 300.0  # work the handler starts and does not await (0 = none)
     memory_mb: int = 512
     architecture: str = "x86_64"
-    timeout_s: float = F.TIMEOUT_DEFAULT_S.value
+    timeout_s: float = F.DEFAULT_TIMEOUT_S.value
     timeout_at: int | None = None  # the request (1-based) whose handler runs past the timeout
     keep_alive_s: float = 600.0
     connection_idle_timeout_s: float = 100.0
@@ -74,22 +73,22 @@ class Params:
     def __post_init__(self) -> None:
         check_range("requests", self.requests, 1, 200)
         check_range("gap_s", self.gap_s, 0, 86_400)
-        check_range("init_ms", self.init_ms, 0, F.INIT_LIMIT_S.value * 1000,
+        check_range("init_ms", self.init_ms, 0, F.MAX_INIT_MS.value,
                     why="the INIT phase may last at most 10 s for on-demand functions")
-        check_range("duration_ms", self.duration_ms, 0, F.TIMEOUT_MAX_S.value * 1000)
+        check_range("duration_ms", self.duration_ms, 0, F.MAX_TIMEOUT_S.value * 1000)
         check_choice("extension", self.extension, EXTENSIONS)
-        check_range("extension_init_ms", self.extension_init_ms, 0, F.INIT_LIMIT_S.value * 1000)
+        check_range("extension_init_ms", self.extension_init_ms, 0, F.MAX_INIT_MS.value)
         check_range("extension_post_ms", self.extension_post_ms, 0, 60_000)
         check_range("background_ms", self.background_ms, 0, 3_600_000)
         check_range("memory_mb", self.memory_mb, 128, 10_240, why="Lambda memory is 128 MB to 10,240 MB")
-        check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
-        check_range("timeout_s", self.timeout_s, 1, F.TIMEOUT_MAX_S.value, why="the function timeout is 1 to 900 s")
+        check_choice("architecture", self.architecture, F.ARCHITECTURES)
+        check_range("timeout_s", self.timeout_s, 1, F.MAX_TIMEOUT_S.value, why="the function timeout is 1 to 900 s")
         if self.timeout_at is not None:
             check_range("timeout_at", self.timeout_at, 1, self.requests, why="a request number")
         check_range("keep_alive_s", self.keep_alive_s, 0, 86_400)
         check_range("connection_idle_timeout_s", self.connection_idle_timeout_s, 1, 86_400)
         check_choice("runtime", self.runtime, RUNTIMES)
-        check_range("restore_ms", self.restore_ms, 0, F.INIT_LIMIT_S.value * 1000)
+        check_range("restore_ms", self.restore_ms, 0, F.MAX_INIT_MS.value)
         check_range("billed_restore_ms", self.billed_restore_ms, 0, self.restore_ms,
                     why="the billed part of the restore cannot exceed the restore")
         if self.snapstart and self.runtime not in SNAPSTART_RUNTIMES:
@@ -109,7 +108,7 @@ class Params:
 
     @property
     def shutdown_limit_ms(self) -> int:
-        return F.SHUTDOWN_LIMIT_MS.value[self.extension]
+        return F.table(F.SHUTDOWN_LIMIT_MS)[self.extension]
 
 
 def billed_ms(init_ms: float, invoke_ms: float) -> int:
@@ -148,23 +147,17 @@ class Result:
     phases: list = field(default_factory=list)  # (phase, start_s, end_s, number) for the picture
 
     def to_json(self) -> dict:
-        return {
-            "simulation": "lifecycle",
-            "params": asdict(self.params),
-            "assumptions": list(ASSUMPTIONS),
-            "sources": list(SOURCES),
-            "results": {
-                "invocations": [i.to_json() for i in self.invocations],
-                "shutdown": self.shutdown,
-                "totals": self.totals,
-                "phases": self.phases,
-            },
-        }
+        return envelope("lifecycle", self.params, ASSUMPTIONS, SOURCES, {
+            "invocations": [i.to_json() for i in self.invocations],
+            "shutdown": self.shutdown,
+            "totals": self.totals,
+            "phases": self.phases,
+        })
 
 
 def run(params: Params, seed: int = 0, progress=None) -> Result:
     p = params
-    rate = prices.GB_SECOND[p.architecture] * p.memory_mb / 1024.0
+    rate = F.table(F.GB_SECOND)[p.architecture] * p.memory_mb / 1024.0
     alive = False  # an initialised environment exists
     reset = False  # the last request timed out: this environment runs Init again
     counter = 0
@@ -227,7 +220,7 @@ def run(params: Params, seed: int = 0, progress=None) -> Result:
                 still.append(job)
         background = still
         billed = billed_ms(billed_init, invoke_ms)
-        cost = prices.request_cost(1) + billed / 1000.0 * rate
+        cost = F.request_cost(1) + billed / 1000.0 * rate
         rows.append(Invocation(
             number=n, at_s=at, start=start, init_ms=init_ms, billed_init_ms=billed_init, duration_ms=handler,
             post_ms=post, timed_out=timed_out, latency_ms=round(init_ms + handler, 3), billed_ms=billed,

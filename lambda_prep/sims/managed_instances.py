@@ -24,11 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from lambda_prep.sims import facts_new2 as F
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, rng
 
-RUNTIMES = tuple(F.LMI_CONCURRENCY_PER_VCPU.value)
+RUNTIMES = tuple(F.table(F.LMI_CONCURRENCY_PER_VCPU))
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 RACE_SAMPLE = 20_000  # requests simulated in one environment to count overlaps
@@ -48,7 +47,7 @@ SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-nodejs-runtime.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-java-runtime.html",
-    F.LMI_SCALING.source,
+    F.LMI_SCALING_URL,
     F.LMI_MAX_CONCURRENCY_RANGE.source,
     F.LMI_MANAGEMENT_FEE.source,
 )
@@ -87,7 +86,7 @@ class Params:
         check_range("surge", self.surge, 1, 100, why="the step in traffic as a multiple of the arrival rate")
         check_range("memory_mb", self.memory_mb, 128, 10_240,
                     why="Lambda memory is 128 MB to 10,240 MB")
-        check_choice("architecture", self.architecture, tuple(prices.GB_SECOND))
+        check_choice("architecture", self.architecture, F.ARCHITECTURES)
         if self.runtime == "python" and self.base_memory_mb <= 0:
             raise ParamError("--base-memory-mb must be above 0 for python: each process loads the runtime")
 
@@ -95,7 +94,7 @@ class Params:
     def concurrency(self) -> int:
         if self.max_concurrency is not None:
             return self.max_concurrency
-        return F.LMI_CONCURRENCY_PER_VCPU.value[self.runtime] * self.vcpus
+        return F.table(F.LMI_CONCURRENCY_PER_VCPU)[self.runtime] * self.vcpus
 
     @property
     def env_memory_mb(self) -> float:
@@ -114,10 +113,9 @@ class Result:
     def to_json(self) -> dict:
         params = asdict(self.params)
         params.update(concurrency=self.params.concurrency, environment_memory_mb=self.params.env_memory_mb)
-        return {"simulation": "managed-instances", "params": params, "assumptions": list(ASSUMPTIONS),
-                "sources": list(SOURCES),
-                "results": {"environment": self.environment, "fleet": self.fleet, "sharing": self.sharing,
-                            "surge": self.surge, "cost": self.cost}}
+        return envelope("managed-instances", params, ASSUMPTIONS, SOURCES,
+                        {"environment": self.environment, "fleet": self.fleet, "sharing": self.sharing,
+                         "surge": self.surge, "cost": self.cost})
 
 
 def memory_needed_mb(p: Params, in_flight: int) -> float:
@@ -232,7 +230,7 @@ def cost(p: Params, environments: int) -> dict:
     """Monthly: default Lambda in full, and what LMI needs besides the EC2 price."""
     requests = p.arrival_rate * SECONDS_PER_MONTH
     gb_s = requests * p.duration_ms / 1000.0 * p.memory_mb / 1024.0
-    lambda_usd = prices.request_cost(requests) + prices.duration_cost(gb_s, p.architecture)
+    lambda_usd = F.request_cost(requests) + F.duration_cost(gb_s, p.architecture)
     vcpu_hours = environments * p.vcpus * HOURS_PER_MONTH
     lmi_requests_usd = requests / 1_000_000 * F.LMI_REQUEST_PER_MILLION.value
     break_even = (lambda_usd - lmi_requests_usd) / (vcpu_hours * (1 + F.LMI_MANAGEMENT_FEE.value))

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from lambda_prep.sims import facts_new2 as F
-from lambda_prep.sims import prices
-from lambda_prep.sims.common import check_choice, check_range, erlang_b, percentile, rng
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import check_choice, check_range, envelope, erlang_b, percentile, rng
 
 ALARM_METRICS = ("errors", "throttles", "duration_p99")
 LOG_LINES = 4
@@ -40,7 +39,7 @@ SOURCES = (
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html",
-    prices.PRICING_URL,
+    F.PRICING_URL,
 )
 
 
@@ -55,7 +54,7 @@ class Params:
     incident_error_rate: float = 0.15
     incident_slowdown: float = 8.0
     concurrency_limit: int | None = 20  # reserved concurrency; None: the account's 1,000
-    timeout_s: float = F.TIMEOUT_DEFAULT_S.value
+    timeout_s: float = F.DEFAULT_TIMEOUT_S.value
     memory_mb: int = 128
     alarm_metric: str = "errors"
     alarm_threshold: float = 10.0
@@ -66,7 +65,7 @@ class Params:
     def __post_init__(self) -> None:
         check_range("minutes", self.minutes, 1, 240)
         check_range("arrival_rate", self.arrival_rate, 0.01, 2_000, why="requests per second")
-        check_range("duration_ms", self.duration_ms, 1, F.TIMEOUT_MAX_S.value * 1000)
+        check_range("duration_ms", self.duration_ms, 1, F.MAX_TIMEOUT_S.value * 1000)
         check_range("error_rate", self.error_rate, 0, 1)
         check_range("incident_at_min", self.incident_at_min, 0, self.minutes, why="a minute of the run")
         check_range("incident_minutes", self.incident_minutes, 0, self.minutes)
@@ -75,7 +74,7 @@ class Params:
         if self.concurrency_limit is not None:
             check_range("concurrency_limit", self.concurrency_limit, 1, 900,
                         why="reserved concurrency may use at most the account limit (1,000) minus 100")
-        check_range("timeout_s", self.timeout_s, 1, F.TIMEOUT_MAX_S.value, why="the function timeout is 1 to 900 s")
+        check_range("timeout_s", self.timeout_s, 1, F.MAX_TIMEOUT_S.value, why="the function timeout is 1 to 900 s")
         check_range("memory_mb", self.memory_mb, 128, 10_240, why="Lambda memory is 128 MB to 10,240 MB")
         check_choice("alarm_metric", self.alarm_metric, ALARM_METRICS)
         check_range("alarm_periods", self.alarm_periods, 1, 60, why="evaluation periods (N)")
@@ -102,10 +101,9 @@ class Result:
     theory: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"simulation": "observability", "params": asdict(self.params), "assumptions": list(ASSUMPTIONS),
-                "sources": list(SOURCES),
-                "results": {"minutes": self.minutes, "totals": self.totals, "alarm": self.alarm, "logs": self.logs,
-                            "traces": self.traces, "theory": self.theory}}
+        return envelope("observability", self.params, ASSUMPTIONS, SOURCES,
+                        {"minutes": self.minutes, "totals": self.totals, "alarm": self.alarm, "logs": self.logs,
+                         "traces": self.traces, "theory": self.theory})
 
 
 def evaluate_alarm(values: list[float], threshold: float, m: int, n: int) -> list[str]:
@@ -190,7 +188,7 @@ def run(params: Params, seed: int, progress=None) -> Result:
     totals = {"requests": requests, "invocations": invocations, "errors": sum(r["errors"] for r in minutes),
               "timeouts": sum(r["timeouts"] for r in minutes), "throttles": sum(r["throttles"] for r in minutes),
               "mean_concurrency": round(busy_time / horizon, 4), "billed_ms": billed_ms_total,
-              "cost_usd": round(prices.request_cost(invocations) + prices.duration_cost(gb_s), 8)}
+              "cost_usd": round(F.request_cost(invocations) + F.duration_cost(gb_s), 8)}
     alarm = {"metric": {"errors": "Errors (Sum)", "throttles": "Throttles (Sum)",
                         "duration_p99": "Duration (p99)"}[p.alarm_metric],
              "threshold": p.alarm_threshold, "datapoints": p.alarm_datapoints, "periods": p.alarm_periods,

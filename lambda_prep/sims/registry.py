@@ -37,6 +37,17 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "a month's bill by memory size, and the break-even with Fargate"),
     Simulation("rds-proxy", "lambda_prep.sims.rds_proxy", "lambda_prep.views.sims.rds_proxy", "networking-storage",
                "database connections with and without RDS Proxy under a burst"),
+    # --- issue 15 (branch sims-new2) ---
+    Simulation("batching", "lambda_prep.sims.batching", "lambda_prep.views.sims.batching", "event-sources",
+               "an SQS mapping's batch size, window and filter: invocations, record latency, cost; FIFO groups"),
+    Simulation("idempotency", "lambda_prep.sims.idempotency", "lambda_prep.views.sims.idempotency", "system-design",
+               "at-least-once delivery doing a side effect twice, and a conditional-write key stopping it"),
+    Simulation("lifecycle", "lambda_prep.sims.lifecycle", "lambda_prep.views.sims.lifecycle", "fundamentals",
+               "one environment's Init, Invoke and Shutdown: what survives, frozen work, the bill"),
+    Simulation("managed-instances", "lambda_prep.sims.managed_instances", "lambda_prep.views.sims.managed_instances",
+               "whats-new", "many requests per environment on EC2 capacity: memory, shared state, scaling, cost"),
+    Simulation("observability", "lambda_prep.sims.observability", "lambda_prep.views.sims.observability",
+               "monitoring", "the metrics, logs and traces a run produces, and an alarm that fires"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lambda_prep.sims import lifecycle as model
-from lambda_prep.sims import prices
+from lambda_prep.sims import facts
 from lambda_prep.sims.common import ParamError
 
 
@@ -20,7 +20,7 @@ def test_billed_duration_of_a_cold_invocation_by_hand():
     # the caller waits for init + handler, not for the extension's work after the response
     assert cold.latency_ms == pytest.approx(532.7)
     # 1 GB for 0.563 s at the x86 rate, plus one request
-    assert cold.cost_usd == pytest.approx(0.563 * prices.GB_SECOND["x86_64"] + 0.2e-6, rel=1e-9)
+    assert cold.cost_usd == pytest.approx(0.563 * facts.gb_second("x86_64") + 0.2e-6, rel=1e-9)
 
 
 def test_a_timeout_bills_the_whole_timeout_and_resets_the_environment():

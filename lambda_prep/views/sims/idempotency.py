@@ -52,7 +52,7 @@ def render(result, width: int = 80) -> list:
         out.append(Text("\n".join("! " + w for w in warnings), style="yellow"))
     out.append(_stories(r["examples"]))
     out.append(Text("\n".join("Assumption: " + a for a in data["assumptions"]), style="dim"))
-    out.append(interview_footer(FOOTER, explain_topic="retries"))
+    out.append(interview_footer(FOOTER, explain_topic="system-design"))
     return out
 
 

@@ -48,7 +48,7 @@ def render(result, width: int = 80) -> list:
         down.append(f" Background work never finished: {lost}.", style="red")
     out.append(down)
     out.append(Text("\n".join("Assumption: " + a for a in data["assumptions"]), style="dim"))
-    out.append(interview_footer(FOOTER, explain_topic="cold-starts"))
+    out.append(interview_footer(FOOTER, explain_topic="fundamentals"))
     return out
 
 

@@ -361,6 +361,8 @@ def run(params: Params, seed: int, progress=None) -> Result:
                 rows.append(replay(other, t2, g2, label=f"{g} group{'s' if g > 1 else ''}"))
         else:
             for batch, window in LADDER:
+                if (batch, window) == (params.batch_size, params.batching_window_s):
+                    continue  # that row is your settings, shown anyway
                 other = Params(**{**asdict(params), "batch_size": batch, "batching_window_s": window,
                                   "compare": False})
                 rows.append(replay(other, times, groups, label=f"batch {batch:,}, window {window} s"))

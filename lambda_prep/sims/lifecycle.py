@@ -131,7 +131,7 @@ class Invocation:
     cost_usd: float
     counter: int  # a global incremented by each request: survives while the environment lives
     tmp_cache: str  # "miss" (written) or "hit"
-    connection: str  # "new", "reused", "reconnect (closed while frozen)"
+    connection: str  # "new", "reused", "stale" (closed by the far end while frozen)
     background: list  # [{"from": n, "ran_ms": x, "left_ms": y}] of unfinished background work
 
     def to_json(self) -> dict:
@@ -200,7 +200,7 @@ def run(params: Params, seed: int = 0, progress=None) -> Result:
         if connection_open_until is None:
             conn = "new"
         elif at > connection_open_until:
-            conn = "reconnect (closed while frozen)"
+            conn = "stale"
         else:
             conn = "reused"
         # background work from earlier requests runs while this one is thawed

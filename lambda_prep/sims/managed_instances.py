@@ -35,8 +35,8 @@ RACE_SAMPLE = 20_000  # requests simulated in one environment to count overlaps
 ASSUMPTIONS = (
     "requests arrive as a Poisson stream, spread evenly over the environments",
     "the scaler keeps CPU at the target utilisation (a model choice: AWS does not publish its target)",
-    "one environment per instance slot: cost is counted per vCPU-hour of environments, at least 3 "
-    "instances' worth (AWS starts three for Availability Zone resiliency)",
+    "cost is counted per vCPU-hour of the environments (instances packed full), never fewer than 3 "
+    "environments (AWS starts three instances for Availability Zone resiliency)",
     "after a surge, capacity at most doubles every 5 minutes (a model reading of AWS's 'more than "
     "doubles within 5 minutes' warning); requests above capacity are throttled",
     "per-request CPU time, duration and memory are inputs (illustrative defaults), not AWS figures",

@@ -41,7 +41,7 @@ def test_what_survives_a_warm_start():
 
 def test_an_idle_connection_closed_while_frozen_must_be_reopened():
     result = model.run(model.Params(requests=2, gap_s=300, connection_idle_timeout_s=100), 1)
-    assert result.invocations[1].connection.startswith("reconnect")
+    assert result.invocations[1].connection == "stale"
 
 
 def test_reclaimed_environment_starts_cold_with_empty_tmp():

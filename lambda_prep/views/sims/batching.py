@@ -13,8 +13,8 @@ FOOTER = [
     "6 MB, whichever comes first; a window trades latency for fewer, larger (cheaper) invocations.",
     "SQS: batch size 10 by default (up to 10,000 on standard queues, with a window of at least 1 s); FIFO allows "
     "10 and no window, and runs at most one batch per message group, so groups cap parallelism.",
-    "Event filters drop messages before the function runs: filtered SQS messages are deleted, never billed as "
-    "invocations. Processing is at least once either way: make the handler idempotent.",
+    "Event filters (up to 5 per mapping, ORed) discard records before the function runs, so they cost no "
+    "invocation. Processing is at least once either way: make the handler idempotent.",
 ]
 
 
@@ -76,19 +76,25 @@ def _examples(p: dict, batches: list) -> Table:
 
 
 def _comparison(p: dict, rows: list, mine: dict) -> Table:
-    what = "message groups" if p["queue"] == "fifo" else "batch size and window"
-    table = Table(title=f"The same traffic with other {what}", title_justify="left")
-    table.add_column("setting")
-    table.add_column("invocations", justify="right")
-    table.add_column("mean batch", justify="right")
-    table.add_column("peak conc.", justify="right")
-    table.add_column("p50 latency", justify="right")
-    table.add_column("p99 latency", justify="right")
-    table.add_column("$ / 1M msgs", justify="right")
+    fifo = p["queue"] == "fifo"
+    table = Table(title="The same traffic with other " + ("message groups" if fifo else "batch sizes and windows"),
+                  title_justify="left")
+    if fifo:
+        table.add_column("groups", justify="right", no_wrap=True)
+    else:
+        table.add_column("batch", justify="right", no_wrap=True)
+        table.add_column("window", justify="right", no_wrap=True)
+    for name in ("invocations", "avg batch", "peak", "p50", "p99", "$ per 1M"):
+        table.add_column(name, justify="right", no_wrap=name in ("p50", "p99"))
     for row in rows + [mine]:
         style = "bold" if row is mine else ""
-        table.add_row(Text(row["label"] + (" ◀" if row is mine else ""), style=style), fmt.count(row["invocations"]),
-                      fmt.count(round(row["mean_batch"], 1)), str(row["peak_concurrency"]),
-                      fmt.ms(row["latency_ms"]["p50"]), fmt.ms(row["latency_ms"]["p99"]),
+        mark = " ◀" if row is mine else ""
+        first = [Text(f"{row['message_groups']}{mark}", style=style)] if fifo else \
+            [Text(fmt.count(row["batch_size"]), style=style), Text(f"{row['batching_window_s']} s{mark}", style=style)]
+        table.add_row(*first, fmt.count(row["invocations"]), fmt.count(round(row["mean_batch"], 1)),
+                      str(row["peak_concurrency"]), fmt.ms(row["latency_ms"]["p50"]), fmt.ms(row["latency_ms"]["p99"]),
                       fmt.money(row["cost_per_million_messages_usd"]))
+    table.caption = ("◀ your settings; peak = concurrent invocations; p50, p99 = a record's latency, from "
+                     "its arrival to the end of the invocation that processed it")
+    table.caption_justify = "left"
     return table

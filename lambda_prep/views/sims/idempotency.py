@@ -14,8 +14,9 @@ SOURCE_TITLES = {
     "stream": "a Kinesis / DynamoDB stream mapping (a failed batch is retried, in order)",
 }
 FOOTER = [
-    "Every Lambda path is at least once: async retries, SQS redelivery and stream replays all run a handler "
-    "again for an event it may already have acted on, and the queue itself can deliver twice.",
+    "Every queued path is at least once: async retries, SQS redelivery and stream replays run the handler "
+    "again for an event it may already have acted on, and the queue itself can deliver twice (a synchronous "
+    "caller's own retries do the same).",
     "Make the side effect idempotent: derive a key from the event (order id, message id), write it with a "
     "conditional write (DynamoDB attribute_not_exists) in the same step as the effect, and treat 'already "
     "there' as success. Powertools for AWS Lambda has an idempotency utility that does this.",

@@ -27,9 +27,10 @@ def render(result, width: int = 80) -> list:
     p, r = data["params"], data["results"]
     out: list = []
     head = Text("lifecycle: ", style="bold")
+    extension = "no extension" if p["extension"] == "none" else f"an {p['extension']} extension"
     head.append(f"{p['requests']} requests {fmt.duration(p['gap_s'])} apart to one environment "
-                f"({p['runtime']}, {p['memory_mb']:,} MB, {p['extension']} extension"
-                f"{'' if p['extension'] == 'none' else ''}, SnapStart {'on' if p['snapstart'] else 'off'}).")
+                f"({p['runtime']}, {p['memory_mb']:,} MB, {extension}, SnapStart {'on' if p['snapstart'] else 'off'}"
+                f"); each request starts {fmt.ms(p['background_ms'])} of work it does not await.")
     out.append(head)
     out.append(_phases(r["phases"], min(width, 100) - 4))
     out.append(_table(r["invocations"]))
@@ -68,21 +69,21 @@ def _phases(phases: list, width: int) -> Text:
 
 def _table(rows: list) -> Table:
     table = Table(title="Each request: what it starts with, what it finds, what it costs", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("at", justify="right")
-    table.add_column("start")
-    table.add_column("waits", justify="right")
-    table.add_column("billed", justify="right")
-    table.add_column("global", justify="right")
-    table.add_column("/tmp")
-    table.add_column("connection")
-    table.add_column("background left")
+    for name in ("#", "at s", "start", "waits ms", "billed ms", "global", "/tmp", "conn.", "pending ms"):
+        table.add_column(name, justify="right" if name in ("#", "at s", "waits ms", "billed ms", "global") else "left",
+                         no_wrap=name != "pending ms")
     for row in rows:
         label, style = START[row["start"]]
         if row["timed_out"]:
-            label, style = "timed out", "red"
-        left = ", ".join(f"#{b['from']}: {fmt.ms(b['left_ms'])}" for b in row["background"]) or "-"
-        table.add_row(str(row["number"]), fmt.duration(row["at_s"]), Text(label, style=style),
-                      fmt.ms(row["latency_ms"]), fmt.ms(row["billed_ms"]), str(row["counter"]), row["tmp_cache"],
-                      row["connection"], left)
+            label, style = "timeout", "red"
+        left = ", ".join(f"#{b['from']} {fmt.count(round(b['left_ms']))}" for b in row["background"]) or "-"
+        table.add_row(str(row["number"]), fmt.count(round(row["at_s"], 1)), Text(label, style=style),
+                      fmt.count(round(row["latency_ms"], 1)), fmt.count(row["billed_ms"]), str(row["counter"]),
+                      row["tmp_cache"], Text(row["connection"], style="yellow" if row["connection"] == "stale" else ""),
+                      left)
+    table.caption = ("waits = what the caller waits (INIT + handler); billed adds the extension's work after the "
+                     "response; global = a counter kept in a global; stale = the far end closed the connection "
+                     "while the environment was frozen: reconnect; pending = background work not finished yet, "
+                     "by the request that started it")
+    table.caption_justify = "left"
     return table

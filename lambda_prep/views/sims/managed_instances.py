@@ -83,7 +83,9 @@ def render(result, width: int = 80) -> list:
                  f"requests at {p['memory_mb']:,} MB, free tier ignored). Managed Instances: "
                  f"{fmt.count(cost['lmi_vcpu_hours'])} vCPU-hours at the EC2 price + "
                  f"{fmt.percent(cost['management_fee'])} + {fmt.money(cost['lmi_requests_usd'])} of requests. ")
-    money.append(f"Break-even: {fmt.money(cost['break_even_usd_per_vcpu_hour'])} per vCPU-hour", style="bold")
+    per_hour = cost["break_even_usd_per_vcpu_hour"]
+    money.append(f"Break-even: {fmt.money(per_hour)} per vCPU-hour ({fmt.money(per_hour * 730)} per vCPU-month)",
+                 style="bold")
     money.append(" (look up your instance type's on-demand price; this tool has no EC2 prices).")
     out.append(money)
     out.append(Text("\n".join("Assumption: " + a for a in data["assumptions"]), style="dim"))

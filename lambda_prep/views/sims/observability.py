@@ -33,7 +33,7 @@ def render(result, width: int = 80) -> list:
                 f"{fmt.percent(p['incident_error_rate'])} errors.")
     out.append(head)
     spark = max(10, min(len(rows), width - 34))
-    table = Table(title="CloudWatch, one datapoint per minute (max of the run on the right)", title_justify="left")
+    table = Table(title="CloudWatch: one datapoint a minute", title_justify="left")
     table.add_column("metric", no_wrap=True)
     table.add_column("minute by minute", no_wrap=True)
     table.add_column("max", justify="right", no_wrap=True)

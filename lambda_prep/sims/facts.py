@@ -261,3 +261,13 @@ LMI_REQUEST_PER_MILLION = Fact(0.20, "$ per 1M requests", PRICING_URL, CHECKED, 
 # --- monitoring ------------------------------------------------------------------------------------------
 XRAY_SAMPLING = Fact((1, 0.05), "requests per second, then share of the rest", XRAY_URL, CHECKED,
                      "the default sampling rule")
+
+# --- container images (container-image) ------------------------------------------------------------------
+IMAGES_URL = DG + "images-create.html"
+CODE_SIGNING_URL = DG + "configuration-codesigning.html"
+IMAGE_NOT_SUPPORTED = Fact(("layers", "SnapStart", "code signing", "the console code editor"), "", IMAGES_URL, CHECKED,
+                           "layers: copy the files into the image; SnapStart: snapstart.html; code signing: "
+                           "configuration-codesigning.html (.zip functions and layers only)")
+IMAGE_ARCHITECTURES = Fact(1, "architecture per image", IMAGES_URL, CHECKED, "multi-architecture manifests are rejected")
+IMAGE_TAG_PINNED = Fact("digest resolved at deploy time", "", IMAGES_URL, CHECKED,
+                        "pushing a new image to the same tag changes nothing until update-function-code")

@@ -48,6 +48,8 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "whats-new", "many requests per environment on EC2 capacity: memory, shared state, scaling, cost"),
     Simulation("observability", "lambda_prep.sims.observability", "lambda_prep.views.sims.observability",
                "monitoring", "the metrics, logs and traces a run produces, and an alarm that fires"),
+    Simulation("container-image", "lambda_prep.sims.container_image", "lambda_prep.views.sims.container_image",
+               "containers", "one function packaged as a .zip or an image: quotas, lost features, the pinned digest"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

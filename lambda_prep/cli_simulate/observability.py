@@ -21,12 +21,12 @@ class AlarmMetric(str, enum.Enum):
 @app.command("observability")
 def observability(
     ctx: typer.Context,
-    minutes: int = typer.Option(30, "--minutes", help="Length of the run, 1-240 minutes. Demo value."),
+    minutes: int = typer.Option(20, "--minutes", help="Length of the run, 1-240 minutes. Demo value."),
     arrival_rate: ArrivalRate = 20.0,
     duration_ms: DurationMs = 200.0,
     error_rate: float = typer.Option(0.001, "--error-rate", help="Share of requests that fail, 0-1. Demo value."),
-    incident_at_min: int = typer.Option(10, "--incident-at-min", help="Minute the incident starts. Demo value."),
-    incident_minutes: int = typer.Option(6, "--incident-minutes", help="How long it lasts, minutes (0 = none)."),
+    incident_at_min: int = typer.Option(6, "--incident-at-min", help="Minute the incident starts. Demo value."),
+    incident_minutes: int = typer.Option(5, "--incident-minutes", help="How long it lasts, minutes (0 = none)."),
     incident_error_rate: float = typer.Option(0.15, "--incident-error-rate",
                                               help="Share of requests that fail during the incident, 0-1."),
     incident_slowdown: float = typer.Option(8.0, "--incident-slowdown",

@@ -45,12 +45,12 @@ SOURCES = (
 
 @dataclass(frozen=True)
 class Params:
-    minutes: int = 30
+    minutes: int = 20
     arrival_rate: float = 20.0  # requests per second
     duration_ms: float = 200.0  # mean handler time outside the incident
     error_rate: float = 0.001
-    incident_at_min: int = 10
-    incident_minutes: int = 6
+    incident_at_min: int = 6
+    incident_minutes: int = 5
     incident_error_rate: float = 0.15
     incident_slowdown: float = 8.0
     concurrency_limit: int | None = 20  # reserved concurrency; None: the account's 1,000
@@ -133,39 +133,45 @@ def run(params: Params, seed: int, progress=None) -> Result:
     logs: list = []
     busy_time = 0.0
     billed_ms_total = 0
+    # hot loop: locals, not attributes (about 25,000 requests in the default run)
+    incident_by_minute = [p.in_incident(m) for m in range(p.minutes)]
+    next_gap, draw_exp, uniform, sample = arrivals.expovariate, durations.expovariate, outcomes.random, sampler.random
+    push, pop, limit, rate = heapq.heappush, heapq.heappop, p.limit, p.arrival_rate
+    calm_rate, incident_rate = 1000.0 / p.duration_ms, 1000.0 / (p.duration_ms * p.incident_slowdown)
+    calm_errors, incident_errors = p.error_rate, p.incident_error_rate
     t = 0.0
     while True:
-        t += arrivals.expovariate(p.arrival_rate)
+        t += next_gap(rate)
         if t >= horizon:
             break
         minute = int(t // 60)
         row = minute_rows[minute]
         row["requests"] += 1
         while busy and busy[0] <= t:
-            heapq.heappop(busy)
-        if len(busy) >= p.limit:
+            pop(busy)
+        if len(busy) >= limit:
             row["throttles"] += 1
             continue
-        incident = p.in_incident(minute)
-        mean = p.duration_ms * (p.incident_slowdown if incident else 1.0) / 1000.0
-        draw = durations.expovariate(1.0 / mean)
-        failed = outcomes.random() < (p.incident_error_rate if incident else p.error_rate)
+        incident = incident_by_minute[minute]
+        draw = draw_exp(incident_rate if incident else calm_rate)
+        failed = uniform() < (incident_errors if incident else calm_errors)
         timed_out = draw > timeout
-        duration = min(draw, timeout)
-        heapq.heappush(busy, t + duration)
+        duration = timeout if timed_out else draw
+        push(busy, t + duration)
         busy_time += min(duration, horizon - t)
         row["invocations"] += 1
         row["durations"].append(duration * 1000.0)
-        row["concurrent_max"] = max(row["concurrent_max"], len(busy))
+        if len(busy) > row["concurrent_max"]:
+            row["concurrent_max"] = len(busy)
         if timed_out or failed:
             row["errors"] += 1
         if timed_out:
             row["timeouts"] += 1
-        billed = math.ceil(round(duration * 1000.0, 6))
+        billed = math.ceil(duration * 1000.0 - 1e-6)
         billed_ms_total += billed
         second = int(t)
         per_second[second] += 1
-        if p.xray and (per_second[second] == 1 or sampler.random() < 0.05):
+        if p.xray and (per_second[second] == 1 or sample() < 0.05):
             traced += 1
         if len(logs) < LOG_LINES and (timed_out or len(logs) < LOG_LINES - 1):
             logs.append(_report(len(logs) + 1, t, duration, billed, p, timed_out, failed))

@@ -59,10 +59,7 @@ def batching(
 ) -> None:
     """Watch an SQS event source mapping batch messages: batch size, window, filter, FIFO groups.
 
-    How many invocations the same traffic makes, how long a record waits, and what it costs, for
-    your settings and a ladder of others; for a FIFO queue, how message groups cap parallelism.
-    Defaults are AWS's (batch 10, window 0, no filter); the traffic and handler times are demo
-    values.
+    How many invocations the same traffic makes, how long a record waits, and what it costs, for your settings and a ladder of others; for a FIFO queue, how message groups cap parallelism. Defaults are AWS's (batch 10, window 0, no filter); the traffic and handler times are demo values.
 
     \b
     AWS sources:
@@ -75,9 +72,7 @@ def batching(
       event filtering (up to 5 filters, ORed; non-matching records discarded):
         https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 
-    \b
-    Model assumptions: one batch gathers at a time; with no window a batch takes only what is
-    already waiting; no poller ramp; handler time = base + per record; no errors.
+    Model assumptions: one batch gathers at a time; with no window a batch takes only what is already waiting; no poller ramp; handler time = base + per record; no errors.
 
     \b
     Examples:

@@ -48,9 +48,7 @@ def container_image(
 ) -> None:
     """See which package a function fits: .zip (direct, via S3, with layers) or container image.
 
-    Each package against Lambda's quotas, the features it keeps or loses, a recommendation, and
-    what an image-based function runs after each deployment step (the digest is pinned).
-    Deterministic: --seed changes nothing.
+    Each package against Lambda's quotas, the features it keeps or loses, a recommendation, and what an image-based function runs after each deployment step (the digest is pinned). Deterministic: --seed changes nothing.
 
     \b
     AWS sources:

@@ -59,9 +59,7 @@ def idempotency(
 ) -> None:
     """Watch at-least-once delivery do a side effect twice, and a conditional write stop it.
 
-    The same deliveries counted twice: without an idempotency key (every attempt that reaches the
-    effect does it again) and with one (a conditional write lets the first through and rejects
-    the rest). For async invocation the duplicate rate is checked against its closed form.
+    The same deliveries counted twice: without an idempotency key (every attempt that reaches the effect does it again) and with one (a conditional write lets the first through and rejects the rest). For async invocation the duplicate rate is checked against its closed form.
 
     \b
     AWS sources:
@@ -76,9 +74,7 @@ def idempotency(
       making a function idempotent:
         https://repost.aws/knowledge-center/lambda-function-idempotent
 
-    \b
-    Model assumptions: attempts fail independently; a handler without partial batch responses
-    stops at the first failing record; a failed SQS batch returns as the same batch; no clock.
+    Model assumptions: attempts fail independently; a handler without partial batch responses stops at the first failing record; a failed SQS batch returns as the same batch; no clock.
 
     \b
     Examples:
@@ -87,7 +83,7 @@ def idempotency(
       lambda-prep simulate idempotency --source sqs
       lambda-prep simulate idempotency --source sqs --partial-batch
       lambda-prep simulate idempotency --source stream --failure-rate 0.01 --partial-batch
-      lambda-prep simulate idempotency --source stream --events 10 --batch-size 10 --failure-rate 0 --poison-at 5 --max-retry-attempts 2
+      lambda-prep simulate idempotency --source stream --poison-at 5 --max-retry-attempts 2
     """
     src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
     only_for(ctx, src[source.value], {

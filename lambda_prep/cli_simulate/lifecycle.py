@@ -9,7 +9,7 @@ import typer
 
 from lambda_prep.cli_simulate._shared import (
     DEFAULT_SEED, Architecture, ArchitectureOption, AsJson, DurationMs, InitMs, KeepAliveS, MemoryMb, Requests,
-    Seed, TimeoutS, app, simulate,
+    Seed, TimeoutS, app, only_for, simulate,
 )
 
 
@@ -72,10 +72,7 @@ def lifecycle(
 ) -> None:
     """Watch one execution environment live: INIT, INVOKE, frozen gaps, SHUTDOWN, and the bill.
 
-    Each request's start (cold, warm, SnapStart restore, re-init after a timeout), what it finds
-    (a global counter, a /tmp cache, a connection the far end may have closed), background work
-    that only runs while the environment is thawed, and the billed duration worked out as AWS
-    bills it. Deterministic: --seed changes nothing.
+    Each request's start (cold, warm, SnapStart restore, re-init after a timeout), what it finds (a global counter, a /tmp cache, a connection the far end may have closed), background work that only runs while the environment is thawed, and the billed duration worked out as AWS bills it. Deterministic: --seed changes nothing.
 
     \b
     AWS sources:
@@ -90,9 +87,7 @@ def lifecycle(
       timeout 1-900 s, default 3 s:
         https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 
-    \b
-    Model assumptions: requests evenly spaced to one environment; reclaimed after --keep-alive-s
-    idle (AWS documents no figure); background work runs only during INVOKE phases.
+    Model assumptions: requests evenly spaced to one environment; reclaimed after --keep-alive-s idle (AWS documents no figure); background work runs only during INVOKE phases.
 
     \b
     Examples:
@@ -102,4 +97,9 @@ def lifecycle(
       lambda-prep simulate lifecycle --timeout-at 3
       lambda-prep simulate lifecycle --runtime java --snapstart
     """
+    ext = {e: f"--extension {e}" for e in ("none", "internal", "external")}
+    only_for(ctx, ext[extension.value], {"extension_init_ms": (ext["internal"], ext["external"]),
+                                         "extension_post_ms": (ext["internal"], ext["external"])})
+    snap = "--snapstart" if snapstart else "--no-snapstart"
+    only_for(ctx, snap, {"restore_ms": ("--snapstart",), "billed_restore_ms": ("--snapstart",)})
     simulate(ctx, "lifecycle")

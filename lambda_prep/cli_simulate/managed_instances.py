@@ -49,10 +49,7 @@ def managed_instances(
 ) -> None:
     """Watch Lambda Managed Instances share environments: memory, shared state, scaling, cost.
 
-    One multi-concurrent environment (how many requests fit, what limits it), the fleet the
-    traffic needs, the chance another request gets between a write and a read of shared state,
-    a surge while capacity scales in the background, and the monthly cost against a default
-    Lambda function of --memory-mb (as the EC2 price at which the two break even).
+    One multi-concurrent environment (how many requests fit, what limits it), the fleet the traffic needs, the chance another request gets between a write and a read of shared state, a surge while capacity scales in the background, and the monthly cost against a default Lambda function of --memory-mb (as the EC2 price at which the two break even).
 
     \b
     AWS sources:
@@ -70,9 +67,7 @@ def managed_instances(
       EC2 price + 15% management fee + $0.20 per million requests (as transcribed; confidence M):
         https://aws.amazon.com/lambda/pricing/
 
-    \b
-    Model assumptions: Poisson traffic spread evenly; the scaler's target utilisation; capacity
-    at most doubles per 5 minutes after a surge; cost counted per vCPU-hour of environments.
+    Model assumptions: Poisson traffic spread evenly; the scaler's target utilisation; capacity at most doubles per 5 minutes after a surge; cost counted per vCPU-hour of environments.
 
     \b
     Examples:

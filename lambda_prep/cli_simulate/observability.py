@@ -48,9 +48,7 @@ def observability(
 ) -> None:
     """Watch the metrics, logs and traces a Lambda function produces, and an alarm fire.
 
-    A run with an incident (slower handler, more errors): per-minute Invocations, Errors,
-    Throttles, Duration p99 and ConcurrentExecutions, a CloudWatch alarm going to ALARM and back,
-    REPORT log lines (a timeout among them) and the share of requests X-Ray traces.
+    A run with an incident (slower handler, more errors): per-minute Invocations, Errors, Throttles, Duration p99 and ConcurrentExecutions, a CloudWatch alarm going to ALARM and back, REPORT log lines (a timeout among them) and the share of requests X-Ray traces.
 
     \b
     AWS sources:
@@ -63,9 +61,7 @@ def observability(
       REPORT lines in CloudWatch Logs:
         https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
 
-    \b
-    Model assumptions: Poisson arrivals, exponential handler times, independent errors, no cold
-    starts, throttled requests dropped.
+    Model assumptions: Poisson arrivals, exponential handler times, independent errors, no cold starts, throttled requests dropped.
 
     \b
     Examples:

@@ -259,8 +259,9 @@ LMI_MANAGEMENT_FEE = Fact(0.15, "share of the EC2 on-demand price", PRICING_URL,
 LMI_REQUEST_PER_MILLION = Fact(0.20, "$ per 1M requests", PRICING_URL, CHECKED, "as transcribed (confidence M)")
 
 # --- monitoring ------------------------------------------------------------------------------------------
-XRAY_SAMPLING = Fact((1, 0.05), "requests per second, then share of the rest", XRAY_URL, CHECKED,
-                     "the default sampling rule")
+XRAY_SAMPLING = Fact((1, 0.05), "requests per second, then share of the rest",
+                     "https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html", CHECKED,
+                     "the default rule: the first request each second and 5% of any additional requests")
 
 # --- container images (container-image) ------------------------------------------------------------------
 IMAGES_URL = DG + "images-create.html"

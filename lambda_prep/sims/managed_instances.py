@@ -75,10 +75,10 @@ class Params:
         check_range("duration_ms", self.duration_ms, 1, 900_000)
         check_range("cpu_ms", self.cpu_ms, 0.1, self.duration_ms, why="CPU time cannot exceed the request's duration")
         check_range("vcpus", self.vcpus, 1, 64)
-        check_range("memory_per_vcpu_gib", self.memory_per_vcpu_gib, 2.0, 8.0,
+        check_range("memory_per_vcpu_gib", self.memory_per_vcpu_gib, *F.LMI_MEMORY_PER_VCPU_GIB.value,
                     why="ExecutionEnvironmentMemoryGiBPerVCpu is 2.0 to 8.0")
         if self.max_concurrency is not None:
-            check_range("max_concurrency", self.max_concurrency, 1, 1_600,
+            check_range("max_concurrency", self.max_concurrency, *F.LMI_MAX_CONCURRENCY_RANGE.value,
                         why="PerExecutionEnvironmentMaxConcurrency is 1 to 1,600")
         check_range("base_memory_mb", self.base_memory_mb, 0, 1_000_000)
         check_range("request_memory_mb", self.request_memory_mb, 0, 1_000_000)

@@ -31,13 +31,15 @@ ASSUMPTIONS = (
     "error and is billed the full timeout",
     "no cold starts (every environment warm): Duration would not include init anyway",
     "throttled requests are dropped (a synchronous caller gets 429; no retry counted)",
-    "the alarm treats each minute's datapoint as complete (no missing data)",
+    "the alarm treats each minute's datapoint as complete (no missing data); an error counts in the "
+    "minute its invocation started, as CloudWatch timestamps it",
 )
 SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics.html",
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html",
+    "https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html",
     "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html",
     F.PRICING_URL,
 )
@@ -72,7 +74,8 @@ class Params:
         check_range("incident_error_rate", self.incident_error_rate, 0, 1)
         check_range("incident_slowdown", self.incident_slowdown, 1, 100)
         if self.concurrency_limit is not None:
-            check_range("concurrency_limit", self.concurrency_limit, 1, 900,
+            check_range("concurrency_limit", self.concurrency_limit, 1,
+                        F.ACCOUNT_CONCURRENCY.value - F.UNRESERVED_MINIMUM.value,
                         why="reserved concurrency may use at most the account limit (1,000) minus 100")
         check_range("timeout_s", self.timeout_s, 1, F.MAX_TIMEOUT_S.value, why="the function timeout is 1 to 900 s")
         check_range("memory_mb", self.memory_mb, 128, 10_240, why="Lambda memory is 128 MB to 10,240 MB")
@@ -84,7 +87,7 @@ class Params:
 
     @property
     def limit(self) -> int:
-        return 1000 if self.concurrency_limit is None else self.concurrency_limit
+        return F.ACCOUNT_CONCURRENCY.value if self.concurrency_limit is None else self.concurrency_limit
 
     def in_incident(self, minute: int) -> bool:
         return self.incident_at_min <= minute < self.incident_at_min + self.incident_minutes
@@ -115,9 +118,12 @@ def evaluate_alarm(values: list[float], threshold: float, m: int, n: int) -> lis
     return states
 
 
-def expected_traces(per_second: list[int], share: float = 0.05) -> float:
+RESERVOIR, SAMPLED_SHARE = F.XRAY_SAMPLING.value  # 1 request a second, then 5% of the rest
+
+
+def expected_traces(per_second: list[int], share: float = SAMPLED_SHARE) -> float:
     """The sampling rule's expectation: the first request each second, then `share` of the rest."""
-    return sum(min(k, 1) + share * max(k - 1, 0) for k in per_second)
+    return sum(min(k, RESERVOIR) + share * max(k - RESERVOIR, 0) for k in per_second)
 
 
 def run(params: Params, seed: int, progress=None) -> Result:
@@ -171,7 +177,7 @@ def run(params: Params, seed: int, progress=None) -> Result:
         billed_ms_total += billed
         second = int(t)
         per_second[second] += 1
-        if p.xray and (per_second[second] == 1 or sample() < 0.05):
+        if p.xray and (per_second[second] <= RESERVOIR or sample() < SAMPLED_SHARE):
             traced += 1
         if len(logs) < LOG_LINES and (timed_out or len(logs) < LOG_LINES - 1):
             logs.append(_report(len(logs) + 1, t, duration, billed, p, timed_out, failed))

@@ -12,7 +12,8 @@ FOOTER = [
     "An event source mapping invokes when the batch is full, the batching window ends or the payload reaches "
     "6 MB, whichever comes first; a window trades latency for fewer, larger (cheaper) invocations.",
     "SQS: batch size 10 by default (up to 10,000 on standard queues, with a window of at least 1 s); FIFO allows "
-    "10 and no window, and runs at most one batch per message group, so groups cap parallelism.",
+    "10 and no window, and a message group never has two batches in flight, so concurrency is at most the "
+    "number of active message groups.",
     "Event filters (up to 5 per mapping, ORed) discard records before the function runs, so they cost no "
     "invocation. Processing is at least once either way: make the handler idempotent.",
 ]

@@ -36,6 +36,8 @@ ASSUMPTIONS = (
     "init time by runtime, and the SnapStart restore time, are illustrative figures, not AWS's",
     "no per-environment maintenance recycling (AWS recycles environments every few hours)",
     "function timeout not modelled (a long exponential draw runs to completion)",
+    "the RPS limit (10 x the concurrency limit) is counted in whole seconds; provisioned concurrency's own "
+    "10 x PC limit is not modelled",
 )
 
 
@@ -207,7 +209,7 @@ def simulate(params: Params, seed: int, *, requests: int, provisioned: int, snap
         params.burst_at_s + params.burst_every_s * requests / max(params.burst_size, 1))
     config = P.PoolConfig(
         cold_s=cold_ms / 1000.0, keep_alive_s=params.keep_alive_s, limit=params.limit,
-        provisioned=provisioned, reuse=params.reuse,
+        rps_limit=int(facts.RPS_PER_ENVIRONMENT) * params.limit, provisioned=provisioned, reuse=params.reuse,
         timeline_s=TIMELINE_S if timeline else 0.0, timeline_max_runs=TIMELINE_RUNS,
         sample_every_s=(expected_s / 60.0) if samples else 0.0)
     arrivals_rng, durations_rng = P.traffic_rngs(seed)
@@ -313,7 +315,8 @@ def run(params: Params, seed: int, progress=None) -> Result:
         params=params_json, requests=stats.requests, accepted=stats.accepted,
         cold_starts=stats.cold_starts, cold_start_ratio=round(stats.cold_start_ratio, 6),
         throttled=stats.throttled, throttled_ratio=round(stats.throttled_ratio, 6),
-        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling},
+        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling,
+                      "rps_limit": stats.throttled_rate},
         avg_environments=round(stats.avg_alive, 4), avg_busy=round(stats.avg_busy, 4),
         peak_environments=stats.peak_alive, peak_busy=stats.peak_busy,
         environments_started=stats.envs_started, environments_reclaimed=stats.envs_reclaimed,

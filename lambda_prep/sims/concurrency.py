@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import facts as F
 from lambda_prep.sims import pool as P
+from lambda_prep.sims import sqs
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, erlang_b
 from lambda_prep.sims.engine import Engine
 
@@ -36,10 +37,13 @@ SOURCES = (F.QUOTAS_URL, F.CONCURRENCY_URL, F.SCALING_URL, F.INVOKE_API_URL, F.S
 ASSUMPTIONS = (
     "one function in the account: without reserved concurrency it may use the whole account limit",
     "the scaling rate is spent only when a new environment starts (token bucket 1,000, +100/s)",
+    "the RPS limit (10 x the concurrency cap) is counted in whole seconds; AWS states it per second, not how it "
+    "is metered",
     "init time 250 ms and keep-alive 600 s (AWS documents neither)",
     "SQS: all messages are waiting at t = 0; a throttled batch is retried after 1, 2, 4, ... s while it can "
     "still finish within its visibility timeout (AWS: 'backs off and retries'; the schedule is not documented)",
-    "SQS: pollers add 5 concurrent batches a second while messages are visible and never scale down on throttles",
+    sqs.ASSUMPTION,
+    sqs.CEILING_NOTE,
 )
 
 
@@ -175,11 +179,12 @@ def run_sqs(params: Params, seed: int, *, fixed: bool) -> SqsStats:
     stats = SqsStats(name="fix: maximum concurrency" if fixed else "trap: no maximum concurrency",
                      messages=params.sqs_messages)
     queue: deque[int] = deque([0] * params.sqs_messages)  # receive count of each visible message
-    state = {"pollers": SQS_START_BATCHES, "in_flight": 0, "done": False}
+    pollers = sqs.Pollers(cap_fix)
+    state = {"in_flight": 0, "done": False}
     counts: dict[int, int] = {}
 
     def fill() -> None:
-        while queue and state["in_flight"] < min(state["pollers"], cap_fix):
+        while queue and state["in_flight"] < pollers.limit:
             batch = []
             while queue and len(batch) < size:
                 count = queue.popleft()
@@ -204,6 +209,7 @@ def run_sqs(params: Params, seed: int, *, fixed: bool) -> SqsStats:
             engine.at(end, completed, env, batch)
             return
         stats.throttled_invokes += 1
+        pollers.throttle()
         retry = now + 2.0 ** attempt
         if retry + mean_s <= received_at + vt:
             engine.at(retry, invoke, batch, received_at, attempt + 1)
@@ -234,8 +240,7 @@ def run_sqs(params: Params, seed: int, *, fixed: bool) -> SqsStats:
                               stats.processed])
         if state["done"]:
             return
-        if queue:
-            state["pollers"] = min(SQS_MAX_BATCHES, state["pollers"] + int(SQS_ADD_PER_S))
+        pollers.tick(bool(queue))
         fill()
         engine.after(1.0, tick)
 
@@ -303,7 +308,8 @@ def total_steps(params: Params) -> int:
 def run(params: Params, seed: int, progress=None) -> Result:
     expected_s = params.requests / params.arrival_rate
     config = P.PoolConfig(cold_s=params.init_ms / 1000.0, keep_alive_s=params.keep_alive_s,
-                          limit=params.limit, sample_every_s=expected_s / 120.0)
+                          limit=params.limit, rps_limit=int(F.RPS_PER_ENVIRONMENT) * params.limit,
+                          sample_every_s=expected_s / 120.0)
     arrivals_rng, durations_rng = P.traffic_rngs(seed)
     engine = Engine()
     pool = P.Pool(engine, config)
@@ -322,7 +328,8 @@ def run(params: Params, seed: int, progress=None) -> Result:
     return Result(
         params=params_json, requests=stats.requests, accepted=stats.accepted, throttled=stats.throttled,
         throttled_ratio=round(stats.throttled_ratio, 6),
-        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling},
+        throttled_by={"concurrency_limit": stats.throttled_limit, "scaling_rate": stats.throttled_scaling,
+                      "rps_limit": stats.throttled_rate},
         avg_concurrency=round(stats.avg_busy, 4), peak_concurrency=stats.peak_busy,
         avg_environments=round(stats.avg_alive, 4), peak_environments=stats.peak_alive,
         cold_starts=stats.cold_starts, limit=params.limit,

@@ -92,15 +92,29 @@ def test_reserving_exactly_account_minus_100_is_allowed():
     assert model.Params(concurrency_limit=900).limit == 900
 
 
-def test_sqs_trap_sends_good_messages_to_the_dlq_and_the_fix_does_not():
+def test_sqs_trap_throttles_and_returns_batches_and_the_fix_does_not():
     r = model.run(model.Params(requests=1_000, sqs_messages=10_000), 1)
     trap, fix = r.sqs["trap"], r.sqs["fix"]
     for s in (trap, fix):
         assert s.processed + s.dead_lettered == s.messages
-    assert trap.dead_lettered > 0 and trap.throttled_invokes > 0 and trap.mean_receives > 1
+    assert trap.throttled_invokes > 0 and trap.returned_batches > 0 and trap.mean_receives > 1
     assert fix.dead_lettered == 0 and fix.throttled_invokes == 0 and fix.receives == fix.messages
     assert fix.peak_concurrency <= r.params["effective_max_concurrency"]
     assert max(int(k) for k in trap.receive_counts) <= r.params["max_receive_count"]
+
+
+def test_sqs_trap_sends_good_messages_to_the_dlq_when_max_receive_count_is_low():
+    r = model.run(model.Params(requests=1_000, sqs_messages=10_000, max_receive_count=1), 1)
+    assert r.sqs["trap"].dead_lettered > 0 and r.sqs["fix"].dead_lettered == 0
+
+
+def test_sqs_pollers_back_off_on_throttles():
+    """AWS: on throttles Lambda reduces the concurrency allocated to the mapping. Without the back-off
+    the pollers grew to 505 batches in flight against a reserved concurrency of 5."""
+    r = model.run(model.Params(requests=1_000, sqs_messages=10_000), 1)
+    trap = r.sqs["trap"]
+    assert trap.peak_batches_in_flight <= 4 * r.params["effective_sqs_reserved"]
+    assert any("halve" in a for a in r.assumptions) and not any("never scale down" in a for a in r.assumptions)
 
 
 def test_sqs_no_trap_when_reserved_concurrency_covers_the_pollers():

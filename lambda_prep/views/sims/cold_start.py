@@ -141,7 +141,8 @@ def _numbers(result):
     table.add_row("cold starts", f"{result.cold_starts:,}", f"{fmt.percent(result.cold_start_ratio)} of accepted")
     by = result.throttled_by
     table.add_row("throttled (429)", f"{result.throttled:,} ({fmt.percent(result.throttled_ratio)})",
-                  f"{by['concurrency_limit']:,} by the cap, {by['scaling_rate']:,} by the scaling rate")
+                  f"{by['concurrency_limit']:,} by the cap, {by['scaling_rate']:,} by the scaling rate, "
+                  f"{by['rps_limit']:,} by the RPS limit")
     lat = result.latency_ms
     table.add_row("latency p50/p95/p99",
                   f"{fmt.ms(lat['p50'])} / {fmt.ms(lat['p95'])} / {fmt.ms(lat['p99'])}",

@@ -10,8 +10,9 @@ FOOTER = (
     "Concurrency = requests per second x duration. The account has 1,000 per Region by default, shared "
     "by all functions; reserved concurrency both guarantees and caps one function, and 100 must stay "
     "unreserved.",
-    "Each function scales by 1,000 environments every 10 s; past the cap or the rate, a sync caller "
-    "gets 429 (no retry) while async events are queued and retried.",
+    "Each function scales by 1,000 environments every 10 s, and serves at most 10 requests per second per "
+    "unit of concurrency; past the cap, the scaling rate or the RPS limit, a sync caller gets 429 (Lambda "
+    "does not retry it; the caller's SDK may) while async events are queued and retried.",
     "With SQS, set maximum concurrency on the event source mapping, not only reserved concurrency: "
     "otherwise throttled batches burn receive counts and good messages reach the DLQ.",
 )
@@ -81,7 +82,8 @@ def _numbers(result):
     table.add_row("offered load", f"{result.offered_load:,.0f}", "rate x duration: the concurrency it needs")
     table.add_row("throttled (429)", f"{result.throttled:,} ({fmt.percent(result.throttled_ratio)})",
                   f"{result.throttled_by['concurrency_limit']:,} by the cap, "
-                  f"{result.throttled_by['scaling_rate']:,} by the scaling rate")
+                  f"{result.throttled_by['scaling_rate']:,} by the scaling rate, "
+                  f"{result.throttled_by['rps_limit']:,} by the RPS limit (10 x the cap per second)")
     table.add_row("Erlang-B predicts", fmt.percent(result.erlang_b),
                   f"B({result.limit:,}, {result.offered_load:,.0f}): steady state, cold starts ignored")
     table.add_row("concurrency avg / peak", f"{result.avg_concurrency:,.1f} / {result.peak_concurrency:,}",

@@ -225,6 +225,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour, topic_names),
                                        now)
+            _plan_line(term, library.plan_status(store, banks))
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
@@ -243,6 +244,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
         view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
+        _plan_line(term, library.plan_status(store, banks))
 
 
 @app.command()
@@ -271,7 +273,10 @@ def stats(
         config = library.settings(store)
         report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
                                      heatmap_weeks=round(months * 4.35))
+        report["plan"] = library.plan_status(store, banks)
     _emit(term, report, as_json, view.show)
+    if not as_json:
+        _plan_line(term, report["plan"])
 
 
 @app.command("topics")
@@ -290,10 +295,14 @@ def list_topics(
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
+    from lambda_prep import library
+
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
         rows = stats_model.topic_overview(store, banks.questions, utcnow())
+        status = None if as_json else library.plan_status(store, banks)
     _emit(term, rows, as_json, view.show_topics)
+    _plan_line(term, status)
 
 
 @app.command()
@@ -359,6 +368,7 @@ def config(
             term.echo(f"{name} = {stored}")
             return
         current = library.settings(store)
+        extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
     finally:
         store.close()
     values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
@@ -370,6 +380,8 @@ def config(
         return
     for key, val in values.items():
         term.echo(f"{key:<18} {val:<6} {library.SETTINGS[key][4]}")
+    for key, val in extra.items():
+        term.echo(f"{key:<18} {val}")
     term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
@@ -379,7 +391,7 @@ def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
                                                  show_default=False),
 ) -> None:
-    """Check the built-in banks, your own banks and any files or folders given.
+    """Check the built-in banks and myths, your own banks and any files or folders given.
 
     Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
     Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
@@ -392,12 +404,14 @@ def validate(
     from lambda_prep import library
 
     term = _terminal(ctx)
-    report = library.load_all_banks(paths or [])
-    for problem in report.problems:
+    report, myths = library.validate_content(paths or [])
+    problems = report.problems + myths.problems
+    for problem in problems:
         term.echo(str(problem))
-    summary = (f"{len(report.questions)} questions in {len(report.files)} files"
-               f"{'' if not report.problems else f'; {len(report.problems)} problems'}")
-    if report.problems:
+    summary = (f"{len(report.questions)} questions in {len(report.files)} files, "
+               f"{len(myths.myths)} myths in {len(myths.files)} files"
+               f"{'' if not problems else f'; {len(problems)} problems'}")
+    if problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
 
@@ -579,6 +593,109 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
     _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
 
 
+# --- interview plan ---------------------------------------------------------------------------
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    interview: Optional[str] = typer.Option(None, "--interview", "-i", metavar="YYYY-MM-DD",
+                                            help="The interview (or exam) day; sets the plan."),
+    minutes_per_day: Optional[int] = typer.Option(None, "--minutes-per-day", "-m",
+                                                  help="Minutes you can study a day, 1-1440 (default: 30, "
+                                                       "or the plan's)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="With --interview: only these topics (repeatable; "
+                                                   "default: all)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
+) -> None:
+    """Plan backwards from your interview day: no review after it, enough new questions a day to
+    see everything in time, and the retention that gives the most recall on the day.
+
+    Shows the days left, new questions and minutes per day until the day, the expected share of
+    each topic recalled on the day (and today), and whether you are on track. The plan ends by
+    itself after the day.
+
+    \b
+    Examples:
+      lambda-prep plan --interview 2027-01-15 --minutes-per-day 45
+      lambda-prep plan -i 2027-01-15 -t cold-starts -t concurrency
+      lambda-prep plan                        show the plan
+      lambda-prep plan --minutes-per-day 60   change the minutes
+      lambda-prep plan --clear
+    """
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    if clear and (interview is not None or minutes_per_day is not None or topic):
+        raise _exit(term, "Error: --clear takes no other option (it removes the plan).", ExitCode.USAGE)
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic, banks)
+        if clear:
+            was_set = library.clear_plan(store)
+            _emit(term, {"plan": None, "cleared": was_set}, as_json, lambda t, d: t.echo(
+                "Plan removed: normal scheduling resumes." if was_set else "No plan was set."))
+            return
+        now = utcnow()
+        try:
+            library.update_plan(store, interview=interview, minutes=minutes_per_day, topic_names=topic_names,
+                                now=now)
+        except library.UsageError as exc:
+            raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+        report = library.plan_report(store, banks, now)
+    if report is not None and report.get("ended"):
+        _emit(term, report, as_json, view.show_status)
+        return
+    _emit(term, report, as_json, view.show)
+
+
+@app.command()
+def optimize(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON, for scripts."),
+    reset: bool = typer.Option(False, "--reset", help="Forget fitted weights; go back to FSRS-6's defaults."),
+) -> None:
+    """Fit the memory model (the 21 FSRS-6 weights) to your own reviews, offline, as Anki does.
+
+    The newest 20% of your reviews are held back: the fitted weights are kept only if they predict
+    them better (log loss) than the weights in use. Needs 400 reviews that come a day or more after
+    the previous answer to the same question, and the optional fsrs-rs-python
+    (pip install "lambda-prep\\[optimize]").
+
+    \b
+    Examples:
+      lambda-prep optimize
+      lambda-prep optimize --json
+      lambda-prep optimize --reset
+    """
+    from lambda_prep import library
+    from lambda_prep.study.optimize import OptimizerMissing
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        data = library.optimize(store, reset=reset)
+    except OptimizerMissing as exc:
+        raise _exit(term, f"Error: {exc}") from None
+    finally:
+        store.close()
+    if reset and not as_json:
+        term.echo("Back to FSRS-6's default weights.")
+        return
+    _emit(term, data, as_json, view.show_optimize)
+
+
+def _plan_line(term, status) -> None:
+    """The plan's one-line status (days left, on track or behind) while a plan is set."""
+    from lambda_prep.views import plan as plan_view
+
+    plan_view.show_status(term, status)
+
+
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
 
 app.add_typer(_simulate_app, name="simulate")
@@ -595,6 +712,10 @@ from lambda_prep import cli_portability as _portability  # noqa: E402  (light: t
 app.command("export")(_portability.export)
 app.command("new-bank")(_portability.new_bank)
 app.add_typer(_portability.progress_app, name="progress")
+
+from lambda_prep.cli_mock import mock as _mock  # noqa: E402  (light: typer only)
+
+app.command("mock")(_mock)
 
 
 def main() -> None:

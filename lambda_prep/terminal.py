@@ -123,12 +123,33 @@ class Terminal:
         return questionary.select(message, choices=list(choices), default=default,
                                   qmark="?", instruction=" ").unsafe_ask()
 
-    def checkbox(self, message: str, choices: Sequence[str]) -> list[str]:
-        """Interactive: space ticks, Enter submits. Returns the ticked texts."""
+    def checkbox(self, message: str, choices: Sequence[str], *, checked: Sequence[str] = ()) -> list[str]:
+        """Interactive: space ticks, Enter submits. Returns the ticked texts (`checked` start ticked)."""
         import questionary
 
-        return questionary.checkbox(message, choices=list(choices), qmark="?",
+        items = [questionary.Choice(c, checked=c in checked) for c in choices] if checked else list(choices)
+        return questionary.checkbox(message, choices=items, qmark="?",
                                     instruction="(space ticks, enter submits)").unsafe_ask()
+
+    def edit(self, message: str, *, toolbar=None) -> str:
+        """Interactive multi-line editor: Enter starts a new line; Ctrl-D (or Esc then Enter) finishes.
+
+        `toolbar()` returns the bottom line's text and is redrawn every second (a timer).
+        Ctrl-C raises KeyboardInterrupt; long lines wrap at the terminal's width.
+        """
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-d")
+        def _finish(event) -> None:  # Ctrl-D submits, even on an empty answer (never EOF)
+            event.current_buffer.validate_and_handle()
+
+        session = PromptSession(multiline=True, key_bindings=bindings, bottom_toolbar=toolbar,
+                                refresh_interval=1.0 if toolbar else 0, wrap_lines=True,
+                                prompt_continuation=lambda width, line, wrapped: "  ")
+        return session.prompt(message)
 
     def text(self, message: str) -> str:
         import questionary

@@ -45,10 +45,11 @@ def interleave(groups: dict[str, list[Question]], rng: random.Random) -> list[Qu
 
 def plan(questions: Sequence[Question], cards: dict[str, CardState], *, now: dt.datetime, rng: random.Random,
          topics: Sequence[str] = (), count: int = 20, mode: str = "all", new_allowed: int = 20,
-         day_start_hour: int = 4) -> Plan:
+         day_start_hour: int = 4, new_topics: Sequence[str] = ()) -> Plan:
     """Due questions first (most overdue first within a topic), then new ones up to today's limit.
 
     mode: "all", "due" (reviews only) or "new" (new only; still bound by the daily limit).
+    new_topics: the interview plan's topics; new questions come only from them (empty: any topic).
     """
     wanted = [q for q in questions if not topics or q.topic in topics]
     _, end_of_day = day_bounds(now, day_start_hour)
@@ -57,7 +58,8 @@ def plan(questions: Sequence[Question], cards: dict[str, CardState], *, now: dt.
     for q in wanted:
         card = cards.get(q.id)
         if card is None:
-            new[q.topic].append(q)
+            if not new_topics or q.topic in new_topics:
+                new[q.topic].append(q)
         elif is_due(card, now, end_of_day):
             due[q.topic].append(q)
     for topic in due:

@@ -117,6 +117,36 @@ def _v4_exams(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v5_mocks(db: sqlite3.Connection) -> None:
+    # Mock interviews (lambda-prep mock): one row per mock, one per answer (follow-ups included),
+    # written as each answer is given so Ctrl-C loses nothing; `finished_at` stays NULL if cut short.
+    _run(db, """
+        CREATE TABLE mocks (
+            id          INTEGER PRIMARY KEY,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            level       TEXT NOT NULL,
+            questions   INTEGER NOT NULL,
+            covered     INTEGER NOT NULL DEFAULT 0,
+            points      INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE mock_answers (
+            id          INTEGER PRIMARY KEY,
+            mock_id     INTEGER NOT NULL REFERENCES mocks (id),
+            question_id TEXT NOT NULL,
+            topic       TEXT NOT NULL,
+            follow_up   INTEGER NOT NULL,
+            answer      TEXT NOT NULL,
+            seconds     REAL,
+            covered     TEXT NOT NULL,
+            points      INTEGER NOT NULL,
+            myths       TEXT NOT NULL,
+            answered_at TEXT NOT NULL
+        );
+        CREATE INDEX mock_answers_mock ON mock_answers (mock_id);
+    """)
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must be one transaction.
     for statement in script.split(";"):
@@ -124,7 +154,7 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _v4_exams]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _v4_exams, _v5_mocks]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4",
@@ -327,6 +357,57 @@ class Store:
             raise self.damaged(exc) from None
         return cards, reviews
 
+    # --- mock interviews ----------------------------------------------------------------------
+
+    def _mock_write(self, sql: str, params: tuple) -> int:
+        """One statement in its own committed transaction; returns the new row's id."""
+        try:
+            return self.db.execute(sql, params).lastrowid
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"the progress database {self.path} stayed locked by another lambda-prep for "
+                                 f"{BUSY_TIMEOUT_MS // 1000} s; this answer was not saved. Try again.") from None
+            raise self.damaged(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
+
+    def start_mock(self, started_at: dt.datetime, level: str, questions: int) -> int:
+        return self._mock_write("INSERT INTO mocks (started_at, level, questions) VALUES (?, ?, ?)",
+                           (_iso(started_at), level, questions))
+
+    def save_mock_answer(self, mock_id: int, question_id: str, topic: str, follow_up: int, answer: str,
+                         seconds: float | None, covered: list[int], points: int, myths: list[str],
+                         answered_at: dt.datetime) -> int:
+        """follow_up: 0 for the main question, n for its n-th follow-up. Returns the row id."""
+        import json
+
+        return self._mock_write(
+            "INSERT INTO mock_answers (mock_id, question_id, topic, follow_up, answer, seconds, covered, points,"
+            " myths, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (mock_id, question_id, topic, follow_up, answer, seconds, json.dumps(covered), points,
+             json.dumps(myths), _iso(answered_at)))
+
+    def mark_mock_answer(self, answer_id: int, covered: list[int]) -> None:
+        """The learner's corrected marks."""
+        import json
+
+        self._mock_write("UPDATE mock_answers SET covered = ? WHERE id = ?", (json.dumps(covered), answer_id))
+
+    def finish_mock(self, mock_id: int, finished_at: dt.datetime | None, covered: int, points: int) -> None:
+        self._mock_write("UPDATE mocks SET finished_at = ?, covered = ?, points = ? WHERE id = ?",
+                    (_iso(finished_at), covered, points, mock_id))
+
+    def mocks(self) -> list[tuple]:
+        """(id, started_at, finished_at, level, questions, covered, points, answers) per mock, oldest first."""
+        rows = self.query("SELECT m.id, m.started_at, m.finished_at, m.level, m.questions, m.covered, m.points,"
+                          " (SELECT count(*) FROM mock_answers a WHERE a.mock_id = m.id AND a.follow_up = 0)"
+                          " FROM mocks m ORDER BY m.id")
+        return [(r[0], _parse(r[1]), _parse(r[2]), *r[3:]) for r in rows]
+
+    def mock_topics(self, mock_id: int) -> list[str]:
+        return [r[0] for r in self.query("SELECT DISTINCT topic FROM mock_answers WHERE mock_id = ? ORDER BY topic",
+                                         (mock_id,))]
+
     def merge_reviews(self, incoming: list[Review], key: Callable[[Review], str],
                       replay: Callable[[list[Review]], list[CardState]],
                       settings: dict[str, str] | None = None) -> tuple[int, int]:
@@ -420,6 +501,12 @@ class Store:
     def settings(self) -> dict[str, str]:
         stored = dict(self.query("SELECT key, value FROM settings"))
         return {**SETTINGS_DEFAULTS, **stored}
+
+    def delete_settings(self, keys: Iterable[str]) -> None:
+        try:
+            self.db.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in keys])
+        except sqlite3.DatabaseError as exc:
+            raise self.damaged(exc) from None
 
     def set_setting(self, key: str, value: str) -> None:
         try:

@@ -280,3 +280,82 @@ APIGW_LAMBDA_ERRORS = Fact((("rejected", 500), ("function_error", 502), ("malfor
                            "Gateway returns a 502'; API Gateway does not retry")
 STREAMED_RESPONSE_MB = Fact(200, "MB", FUNCTION_URL_STREAMING_URL, NEW_CHECKED,
                             "RESPONSE_STREAM (InvokeWithResponseStream); BUFFERED is 6 MB")
+
+# =================================================================================================
+# Section: batching, idempotency, lifecycle, managed-instances, observability (issue 15, sims-new2)
+# Figures already stated above (timeouts, INIT limit and billing, SQS ceilings, stream retries,
+# async retries, prices) are used from there, not repeated.
+# =================================================================================================
+SQS_PARAMS_URL = DG + "services-sqs-parameters.html"
+ESM_URL = DG + "invocation-eventsourcemapping.html"
+ESM_API_URL = DG + "API_EventSourceMappingConfiguration.html"
+FILTERING_URL = DG + "invocation-eventfiltering.html"
+EXTENSIONS_URL = DG + "lambda-extensions.html"
+SNAPSTART_MONITORING_URL = DG + "snapstart-monitoring.html"
+IDEMPOTENT_URL = "https://repost.aws/knowledge-center/lambda-function-idempotent"
+DDB_CONDITIONAL_URL = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html"
+LMI_URL = DG + "lambda-managed-instances.html"
+LMI_RUNTIMES_URL = DG + "lambda-managed-instances-runtimes.html"
+LMI_SCALING_URL = DG + "lambda-managed-instances-scaling.html"
+LMI_CONFIG_URL = API + "API_LambdaManagedInstancesCapacityProviderConfig.html"
+ALARMS_URL = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html"
+XRAY_URL = DG + "services-xray.html"
+LOGS_URL = DG + "monitoring-cloudwatchlogs.html"
+
+# --- event source mappings: batching ---------------------------------------------------------------
+SQS_BATCH_SIZE_DEFAULT = Fact(10, "records", SQS_PARAMS_URL, CHECKED)
+SQS_BATCH_SIZE_MAX_STANDARD = Fact(10_000, "records", SQS_PARAMS_URL, CHECKED)
+SQS_BATCH_SIZE_MAX_FIFO = Fact(10, "records", SQS_PARAMS_URL, CHECKED)
+BATCHING_WINDOW_DEFAULT_S = Fact(0, "s", ESM_API_URL, CHECKED, "SQS and streams; 0-300 s in whole seconds")
+BATCHING_WINDOW_MAX_S = Fact(300, "s", ESM_API_URL, CHECKED)
+BATCH_OVER_10_NEEDS_WINDOW_S = Fact(1, "s", ESM_API_URL, CHECKED,
+                                    "BatchSize above 10 needs MaximumBatchingWindowInSeconds of at least 1")
+FIFO_BATCHING_WINDOW = Fact("not supported", "", SQS_PARAMS_URL, CHECKED)
+ESM_BATCH_PAYLOAD_MB = Fact(6, "MB", ESM_API_URL, CHECKED, "a batch is capped by the synchronous payload limit")
+FIFO_CONCURRENCY = Fact("min(message groups, maximum concurrency)", "", SQS_SCALING_URL, CHECKED)
+FILTERS_PER_ESM = Fact(5, "filters", FILTERING_URL, CHECKED, "ORed together; raisable to 10")
+
+# --- at-least-once delivery --------------------------------------------------------------------------
+ESM_AT_LEAST_ONCE = Fact("at least once", "", ESM_URL, CHECKED,
+                         "event source mappings process each event at least once; make the function idempotent")
+ASYNC_DUPLICATES = Fact("possible", "", ASYNC_ERRORS_URL, CHECKED,
+                        "the async queue is eventually consistent: a function can receive an event more than once")
+
+# --- the execution environment lifecycle -------------------------------------------------------------
+SHUTDOWN_LIMIT_MS = Fact((("none", 0), ("internal", 500), ("external", 2_000)), "ms", RUNTIME_ENV_URL, CHECKED,
+                         "by the extensions registered; then SIGKILL")
+EXTENSION_BILLING = Fact("billed in 1 ms increments", "", EXTENSIONS_URL, CHECKED,
+                         "an extension's time, including after the response, is billed")
+SNAPSTART_RESTORE_BILLING = Fact("Billed Restore Duration only", "", SNAPSTART_MONITORING_URL, CHECKED,
+                                 "runtime load and after-restore hooks; the snapshot restore itself is not charged")
+
+# --- Lambda Managed Instances --------------------------------------------------------------------------
+LMI_CONCURRENCY_PER_VCPU = Fact((("nodejs", 64), ("java", 32), ("dotnet", 32), ("python", 16)),
+                                "requests per vCPU", LMI_RUNTIMES_URL, CHECKED,
+                                "PerExecutionEnvironmentMaxConcurrency defaults (the per-runtime pages); "
+                                "Python runs one process per concurrent request")
+LMI_MAX_CONCURRENCY_RANGE = Fact((1, 1_600), "PerExecutionEnvironmentMaxConcurrency", LMI_CONFIG_URL, CHECKED)
+LMI_MEMORY_PER_VCPU_GIB = Fact((2.0, 8.0), "GiB per vCPU", LMI_CONFIG_URL, CHECKED,
+                               "ExecutionEnvironmentMemoryGiBPerVCpu")
+LMI_MIN_INSTANCES = Fact(3, "instances", LMI_SCALING_URL, CHECKED, "launched by default for Availability Zone resiliency")
+LMI_DOUBLING_WINDOW_S = Fact(300, "s", LMI_SCALING_URL, CHECKED,
+                             "traffic that more than doubles within 5 minutes may be throttled")
+LMI_MANAGEMENT_FEE = Fact(0.15, "share of the EC2 on-demand price", PRICING_URL, CHECKED,
+                          "pricing page as transcribed by a third party (its rate tables load by script): "
+                          "confidence M")
+LMI_REQUEST_PER_MILLION = Fact(0.20, "$ per 1M requests", PRICING_URL, CHECKED, "as transcribed (confidence M)")
+
+# --- monitoring ------------------------------------------------------------------------------------------
+XRAY_SAMPLING = Fact((1, 0.05), "requests per second, then share of the rest",
+                     "https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html", CHECKED,
+                     "the default rule: the first request each second and 5% of any additional requests")
+
+# --- container images (container-image) ------------------------------------------------------------------
+IMAGES_URL = DG + "images-create.html"
+CODE_SIGNING_URL = DG + "configuration-codesigning.html"
+IMAGE_NOT_SUPPORTED = Fact(("layers", "SnapStart", "code signing", "the console code editor"), "", IMAGES_URL, CHECKED,
+                           "layers: copy the files into the image; SnapStart: snapstart.html; code signing: "
+                           "configuration-codesigning.html (.zip functions and layers only)")
+IMAGE_ARCHITECTURES = Fact(1, "architecture per image", IMAGES_URL, CHECKED, "multi-architecture manifests are rejected")
+IMAGE_TAG_PINNED = Fact("digest resolved at deploy time", "", IMAGES_URL, CHECKED,
+                        "pushing a new image to the same tag changes nothing until update-function-code")

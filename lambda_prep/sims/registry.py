@@ -47,6 +47,19 @@ SIMULATIONS: tuple[Simulation, ...] = (
                "a bad version shifted in by CodeDeploy (canary, linear, all at once), the alarm and the rollback"),
     Simulation("front-door", "lambda_prep.sims.front_door", "lambda_prep.views.sims.front_door", "front-doors",
                "API Gateway, ALB and function URL in front of one function: timeouts, 502/504/429, payloads"),
+    # --- issue 15 (branch sims-new2) ---
+    Simulation("batching", "lambda_prep.sims.batching", "lambda_prep.views.sims.batching", "event-sources",
+               "an SQS mapping's batch size, window and filter: invocations, record latency, cost; FIFO groups"),
+    Simulation("idempotency", "lambda_prep.sims.idempotency", "lambda_prep.views.sims.idempotency", "system-design",
+               "at-least-once delivery doing a side effect twice, and a conditional-write key stopping it"),
+    Simulation("lifecycle", "lambda_prep.sims.lifecycle", "lambda_prep.views.sims.lifecycle", "fundamentals",
+               "one environment's Init, Invoke and Shutdown: what survives, frozen work, the bill"),
+    Simulation("managed-instances", "lambda_prep.sims.managed_instances", "lambda_prep.views.sims.managed_instances",
+               "whats-new", "many requests per environment on EC2 capacity: memory, shared state, scaling, cost"),
+    Simulation("observability", "lambda_prep.sims.observability", "lambda_prep.views.sims.observability",
+               "monitoring", "the metrics, logs and traces a run produces, and an alarm that fires"),
+    Simulation("container-image", "lambda_prep.sims.container_image", "lambda_prep.views.sims.container_image",
+               "containers", "one function packaged as a .zip or an image: quotas, lost features, the pinned digest"),
 )
 
 NAMES = tuple(s.name for s in SIMULATIONS)

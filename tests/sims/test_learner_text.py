@@ -31,7 +31,8 @@ INTERNAL = re.compile(r"\bF\d{1,2}\b|simulation-notes|lambda-facts|shared/refere
 # (name, stale pattern, the current figure that must stand beside it)
 STALE = [
     ("async payload of 256 KB", r"256\s?KB", r"1\s?MB"),
-    ("borrow timeout up to 3,600 s", r"0\s?(?:-|–|to)\s?3,?600", r"\b300\b"),
+    # Anchored on "borrow": other ranges of 0-3,600 s (CodeDeploy hook time) are current.
+    ("borrow timeout up to 3,600 s", r"(?i)borrow[^.]{0,60}?0\s?(?:-|–|to)\s?3,?600", r"\b300\b"),
     ("old burst concurrency", r"500\s?(?:-|–|to)\s?3,?000", r"1,000 (?:execution )?environments"),
     ("free cold starts", r"(?:cold starts?|init(?:ialization)?|INIT) (?:are|is|was|were) (?:not billed|free|unbilled)",
      r"2025"),

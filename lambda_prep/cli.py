@@ -468,6 +468,10 @@ from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light:
 
 app.add_typer(_simulate_app, name="simulate")
 
+from lambda_prep import cli_drill as _drill  # noqa: E402  (light: typer only)
+
+app.command("drill")(_drill.drill)
+
 from lambda_prep import cli_find as _find  # noqa: E402  (light: typer only)
 
 app.command("show")(_find.show)

@@ -349,3 +349,77 @@ def flags(store, banks) -> list[dict]:
                      "topic": q.topic if q else None, "prompt": q.prompt if q else None,
                      "sources": list(q.sources) if q else [], "origin": q.origin if q else None})
     return rows
+
+
+# --- drills ---------------------------------------------------------------------------------------
+
+
+def drill_kinds() -> list[dict]:
+    from lambda_prep.drills.registry import KINDS
+
+    return [{"kind": k.name, "topic": k.topic, "summary": k.summary} for k in KINDS]
+
+
+def make_drills(kind: str | None, count: int, seed: int | None) -> list:
+    """`count` drills of one kind (or of every kind in turn); the same seed gives the same drills."""
+    import random
+
+    from lambda_prep.drills.registry import KINDS, NAMES, get
+
+    if kind is not None and kind not in NAMES:
+        import difflib
+
+        close = difflib.get_close_matches(kind, NAMES, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise UsageError(f"unknown drill kind {kind!r}.{hint} Kinds: {', '.join(NAMES)}")
+    base = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
+    if kind is not None:
+        return [get(kind).generate(base + i) for i in range(count)]
+    order = list(KINDS)
+    random.Random(base).shuffle(order)
+    return [order[i % len(order)].generate(base + i) for i in range(count)]
+
+
+def drill_folder(drill) -> Path:
+    """Write the files a drill's simulate command reads (e.g. policies) and return their folder."""
+    folder = paths.data_dir() / "drills" / drill.id
+    if drill.files:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in drill.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def drill_question(kind_name: str, reps: int, seed: int | None, today: dt.date):
+    """A drill kind as a quiz card: its id is the kind (the concept is what is remembered), and
+    each review draws a new scenario (the seed moves with the card's repetitions)."""
+    from lambda_prep.drills.registry import get
+
+    return as_question(get(kind_name).generate((seed or 0) * 1000 + reps + 1), today)
+
+
+def as_question(drill, today: dt.date):
+    from lambda_prep.bank.model import Question
+
+    folder = drill_folder(drill)
+    return Question(id=f"drill-{drill.kind}", topic=drill.topic, type="single", prompt=drill.prompt,
+                    explanation=f"{drill.explanation}\nWatch it: {drill.simulate_in(folder)}",
+                    sources=drill.sources, last_verified=today.isoformat(), difficulty=2, choices=drill.choices,
+                    answer=(drill.answer,), tags=("drill", "scenario"))
+
+
+def record_drill(store, drill, given: str, duration_s: float | None, now: dt.datetime):
+    """A drill answered in `lambda-prep drill` counts for its kind's card, as in the quiz."""
+    from lambda_prep.study.scheduler import Scheduler
+    from lambda_prep.study.session import ChoiceAnswer, record_choice
+
+    question = as_question(drill, now.date())
+    scheduler = Scheduler(settings(store).desired_retention)
+    return record_choice(store, scheduler, question, list(drill.choices), ChoiceAnswer((given,), duration_s), now)
+
+
+def drill_questions(store, seed: int | None, today: dt.date) -> list:
+    from lambda_prep.drills.registry import NAMES
+
+    cards = store.cards()
+    return [drill_question(name, getattr(cards.get(f"drill-{name}"), "reps", 0), seed, today) for name in NAMES]

@@ -2,8 +2,9 @@
 
 Prints figures; asserts nothing (speed is checked by reading these, never by timed tests).
 Targets (issue 2, on a 2-core machine): --version <= 100 ms; topics <= 200 ms; quiz to the first
-question on screen <= 300 ms; validate of the built-in banks <= 250 ms; a synthetic 10,000-question
-bank loaded on the second run <= 400 ms; stats --json over 100,000 reviews <= 300 ms.
+question on screen <= 300 ms (issue 8: exam too, piped and in a terminal); validate of the built-in
+banks <= 250 ms; a synthetic 10,000-question bank loaded on the second run <= 400 ms; stats --json
+over 100,000 reviews <= 300 ms.
 
     python benchmarks/bench_startup.py [--runs 11]
 """
@@ -47,6 +48,39 @@ def time_to_first_question(env: dict) -> float:
     elapsed = time.perf_counter() - start
     proc.kill()
     proc.wait()
+    return elapsed
+
+
+def time_to_first_exam_question(env: dict, interactive: bool) -> float:
+    """From starting `lambda-prep exam` to its first question on screen: plain (piped) or in a
+    pseudo-terminal (the prompt_toolkit navigator with its countdown)."""
+    start = time.perf_counter()
+    if interactive:
+        import pty
+
+        main, child = pty.openpty()
+        proc = subprocess.Popen([EXE, "exam", "--seed", "1"], env={**env, "TERM": "xterm-256color"},
+                                stdin=child, stdout=child, stderr=subprocess.DEVNULL, close_fds=True)
+        os.close(child)
+        stream, marker = main, b"Time left"  # the bottom bar is drawn with the question
+    else:
+        proc = subprocess.Popen([EXE, "exam", "--no-interactive", "--seed", "1"], env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        stream, marker = proc.stdout.fileno(), b"Answer ("
+    seen = b""
+    while marker not in seen:
+        try:
+            chunk = os.read(stream, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.wait()
+    if interactive:
+        os.close(main)
     return elapsed
 
 
@@ -120,6 +154,8 @@ def main() -> None:
         "lambda-prep --version": (lambda: timed([EXE, "--version"], env_plain), 100),
         "lambda-prep topics": (lambda: timed([EXE, "topics"], env_plain), 200),
         "quiz: start to first question": (lambda: time_to_first_question(env_plain), 300),
+        "exam: first question, piped": (lambda: time_to_first_exam_question(env_plain, False), 300),
+        "exam: first question, terminal": (lambda: time_to_first_exam_question(env_plain, True), 300),
         "validate (built-in banks)": (lambda: timed([EXE, "validate"], env_plain), 250),
         "10,000-question bank, 2nd run": (lambda: timed([EXE, "validate", str(big_bank)], env_big), 400),
         "stats --json, 100,000 reviews": (lambda: timed([EXE, "stats", "--json"], env_history), 300),

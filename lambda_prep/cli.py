@@ -334,16 +334,17 @@ def reset(
 @app.command()
 def config(
     ctx: typer.Context,
-    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day or day-start-hour."),
+    name: Optional[str] = typer.Argument(None, help="desired-retention, new-per-day, day-start-hour or exam-pass-mark."),
     value: Optional[str] = typer.Argument(None, help="The new value; omit to show the current one."),
 ) -> None:
-    """Show or change settings: desired retention, new questions per day, day start hour.
+    """Show or change settings: desired retention, new questions per day, day start hour, exam pass mark.
 
     \b
     Examples:
       lambda-prep config
       lambda-prep config new-per-day 30
       lambda-prep config desired-retention 0.92
+      lambda-prep config exam-pass-mark 75
     """
     from lambda_prep import library, paths
 
@@ -361,7 +362,7 @@ def config(
     finally:
         store.close()
     values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
-              "day-start-hour": current.day_start_hour}
+              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark}
     if name is not None:
         if name not in values:
             raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)
@@ -462,6 +463,120 @@ def _mastery_line(topic_name: str) -> Optional[str]:
         if row["topic"] == topic_name and row["seen"]:
             return f"Your mastery: {row['mastery']:.0%} ({row['seen']} of {row['questions']} questions seen)"
     return None
+
+
+# --- exam -------------------------------------------------------------------------------------
+
+
+@app.command()
+def exam(
+    ctx: typer.Context,
+    count: int = typer.Option(40, "--count", "-n", min=1, max=200, help="Number of questions (1-200)."),
+    minutes: int = typer.Option(80, "--minutes", "-m", min=1, max=600, help="Time allowed (1-600 minutes)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="Only this topic (repeatable; aliases work)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Fix the questions chosen and their order."),
+    pass_mark: Optional[int] = typer.Option(None, "--pass-mark", min=1, max=100, show_default=False,
+                                            help="Percent needed to pass (1-100); default: the exam-pass-mark "
+                                                 "setting (72 unless changed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON (questions go to stderr)."),
+    interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
+                                               help="The navigator with a countdown, or plain numbered prompts "
+                                                    "reading stdin (default: interactive in a terminal)."),
+    show_history: bool = typer.Option(False, "--history", help="List past exams instead (with --json: as JSON)."),
+) -> None:
+    """A timed exam: choice questions against the clock, no verdicts until
+    you submit.
+
+    40 questions in 80 minutes by default (two minutes each, like the AWS
+    associate exams), spread across topics. In a terminal the countdown
+    stays at the bottom. Keys: arrows and enter answer (space ticks when
+    several are right), f flags for review, left/right move, g goes to a
+    question, r lists unanswered and flagged ones, s submits. Time up
+    submits what is answered.
+
+    The result: score, pass or fail against the pass mark (72% unless set
+    with --pass-mark or lambda-prep config exam-pass-mark N), per-topic
+    scores, time per question, then every wrong or flagged answer with its
+    explanation and source.
+
+    Every answer is saved as you give it and feeds your reviews like a quiz
+    answer; Ctrl-C keeps them and records the exam as incomplete. In plain
+    mode (piped or --no-interactive) type one answer per line: 2, or 1 3
+    for several, Enter to skip, a trailing ? to flag.
+
+    \b
+    Examples:
+      lambda-prep exam
+      lambda-prep exam --count 20 --minutes 40 --topic concurrency --topic retries
+      lambda-prep exam --seed 7 --pass-mark 80
+      printf '2\\n1 3\\n\\n' | lambda-prep exam --count 3 --seed 1 --json
+      lambda-prep exam --history
+    """
+    if show_history:
+        exam_options = ("count", "minutes", "topic", "seed", "pass_mark", "interactive")
+        given = [name for name in exam_options
+                 if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"]
+        if given:
+            term = _terminal(ctx)
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            verb = "does" if len(given) == 1 else "do"
+            raise _exit(term, f"Error: {flags} {verb} not apply to --history (it lists past exams).", ExitCode.USAGE)
+        _exam_history(ctx, as_json)
+        return
+    if as_json and interactive:
+        term = _terminal(ctx)
+        raise _exit(term, "Error: --json reads answers as plain lines; drop --interactive.", ExitCode.USAGE)
+    _exam(ctx, count, minutes, topic, seed, pass_mark, as_json, interactive)
+
+
+def _exam_history(ctx, as_json: bool) -> None:
+    from lambda_prep import library
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        rows = library.exam_history(store)
+    finally:
+        store.close()
+    _emit(term, rows, as_json, view.show_history)
+
+
+def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive) -> None:
+    import sys
+
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.store import StoreError
+    from lambda_prep.terminal import Terminal
+    from lambda_prep.views import exam as view
+
+    term = _terminal(ctx, False if as_json else interactive)
+    # With --json, stdout carries only the result: the questions are asked on stderr.
+    ask_term = Terminal(stdout=sys.stderr, interactive=False, no_color=term.no_color) if as_json else term
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic_args, banks)
+        ui = view.InteractiveExamUI(ask_term) if ask_term.interactive else view.PlainExamUI(ask_term)
+        try:
+            runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
+                                          pass_mark=pass_mark, seed=seed, clock=utcnow)
+        except StoreError as exc:
+            raise _exit(term, f"Error: {exc}") from None
+        if not runner.slots:
+            where = f" in {', '.join(topic_names)}" if topic_names else ""
+            raise _exit(term, f"Error: no choice questions{where} to build an exam from.")
+        view.show_intro(ask_term, runner, count)
+        try:
+            result = runner.run()
+        except KeyboardInterrupt:
+            saved = len(runner.slots) - len(runner.unanswered())
+            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
+                              f"the exam is recorded as incomplete.",
+                        ExitCode.INTERRUPTED) from None
+        except StoreError as exc:
+            raise _exit(term, f"Error: {exc}") from None
+    _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
 
 
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)

@@ -42,6 +42,7 @@ SETTINGS = {
                           "the recall probability FSRS schedules for (higher = more reviews)"),
     "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
     "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
+    "exam-pass-mark": ("exam_pass_mark", int, 1, 100, "percent of right answers needed to pass an exam"),
 }
 
 
@@ -50,11 +51,13 @@ class Settings:
     desired_retention: float
     new_per_day: int
     day_start_hour: int
+    exam_pass_mark: int = 72
 
 
 def settings(store) -> Settings:
     raw = store.settings()
-    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]))
+    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]),
+                    int(raw["exam_pass_mark"]))
 
 
 def set_setting(store, name: str, value: str) -> str:
@@ -349,6 +352,32 @@ def flags(store, banks) -> list[dict]:
                      "topic": q.topic if q else None, "prompt": q.prompt if q else None,
                      "sources": list(q.sources) if q else [], "origin": q.origin if q else None})
     return rows
+
+
+# --- exam ---------------------------------------------------------------------------------------
+
+
+def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int,
+                 pass_mark: int | None, seed: int | None, clock):
+    """An exam of `count` choice questions spread across topics; pass_mark None: the setting."""
+    import random
+
+    from lambda_prep.study.exam import Exam, choose
+    from lambda_prep.study.scheduler import Scheduler
+
+    config = settings(store)
+    rng = random.Random(seed)
+    # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
+    questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
+    return Exam(store, Scheduler(config.desired_retention, fuzz=True, seed=seed), ui, questions, rng=rng,
+                clock=clock, minutes=minutes, pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
+                seed=seed, topics=topic_names)
+
+
+def exam_history(store) -> list[dict]:
+    from lambda_prep.study.exam import history
+
+    return history(store)
 
 
 # --- drills ---------------------------------------------------------------------------------------

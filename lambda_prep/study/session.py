@@ -175,27 +175,38 @@ class Quiz:
             answer = self.ui.ask_recall(question, position, total,
                                         lambda: self.scheduler.preview(self.store.card(question.id), question.id,
                                                                        question.topic, self.clock()))
-            rating, correct = answer.rating, answer.rating != Rating.AGAIN
             text = answer.typed or f"(key points {','.join(str(i + 1) for i in answer.covered) or 'none'})"
-            duration = answer.duration_s
-        else:
-            choices = list(question.choices)
-            if question.type != "true-false":
-                self.rng.shuffle(choices)
-            answer = self.ui.ask_choice(question, choices, position, total)
-            correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
-            rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
-                                           words=words_in(question, choices), hinted=answer.hinted,
-                                           unsure=answer.unsure, changed=answer.changed,
-                                           dont_know=answer.dont_know))
-            text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
-            duration = answer.duration_s
-        when = self.clock()
-        duration_ms = None if duration is None else int(round(duration * 1000))
-        card = self.store.record(
-            Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
-            lambda before: self.scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
-        return Outcome(question, correct, rating, card, text, when, duration)
+            return save(self.store, self.scheduler, question, answer.rating, answer.rating != Rating.AGAIN, text,
+                        answer.duration_s, self.clock())
+        choices = list(question.choices)
+        if question.type != "true-false":
+            self.rng.shuffle(choices)
+        answer = self.ui.ask_choice(question, choices, position, total)
+        return record_choice(self.store, self.scheduler, question, choices, answer, self.clock())
+
+
+def record_choice(store: Store, scheduler: Scheduler, question: Question, choices: Sequence[str],
+                  answer: ChoiceAnswer, when: dt.datetime) -> Outcome:
+    """Grade a choice answer by the grading policy, then log it and reschedule its card.
+
+    Shared by the quiz and the exam, so both feed the scheduler the same way.
+    """
+    correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
+    rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
+                                   words=words_in(question, choices), hinted=answer.hinted,
+                                   unsure=answer.unsure, changed=answer.changed, dont_know=answer.dont_know))
+    text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
+    return save(store, scheduler, question, rating, correct, text, answer.duration_s, when)
+
+
+def save(store: Store, scheduler: Scheduler, question: Question, rating: Rating, correct: bool, text: str,
+         duration: float | None, when: dt.datetime) -> Outcome:
+    """Log one answer and reschedule its card, in one committed transaction."""
+    duration_ms = None if duration is None else int(round(duration * 1000))
+    card = store.record(
+        Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
+        lambda before: scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
+    return Outcome(question, correct, rating, card, text, when, duration)
 
 
 def next_due_counts(cards: dict[str, CardState], live_ids: set[str], now: dt.datetime,

@@ -84,6 +84,39 @@ def _v3_flags(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v4_exams(db: sqlite3.Connection) -> None:
+    # Timed exams (study/exam.py): one row per exam, one per question asked. Each answer updates
+    # its row as it is given, so a killed exam keeps its answers; status says how it ended.
+    _run(db, """
+        CREATE TABLE exams (
+            id           INTEGER PRIMARY KEY,
+            started_at   TEXT NOT NULL,
+            finished_at  TEXT,
+            status       TEXT NOT NULL DEFAULT 'running',
+            seconds_allowed INTEGER NOT NULL,
+            seconds_used REAL,
+            pass_mark    REAL NOT NULL,
+            total        INTEGER NOT NULL,
+            correct      INTEGER,
+            seed         INTEGER,
+            topics       TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE exam_answers (
+            exam_id     INTEGER NOT NULL REFERENCES exams (id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            topic       TEXT NOT NULL,
+            choices     TEXT NOT NULL,
+            given       TEXT,
+            correct     INTEGER,
+            flagged     INTEGER NOT NULL DEFAULT 0,
+            seconds     REAL NOT NULL DEFAULT 0,
+            answered_at TEXT,
+            PRIMARY KEY (exam_id, position)
+        );
+    """)
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must be one transaction.
     for statement in script.split(";"):
@@ -91,10 +124,11 @@ def _run(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _v4_exams]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4"}
+SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4",
+                     "exam_pass_mark": "72"}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

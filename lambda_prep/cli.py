@@ -146,6 +146,8 @@ def quiz(
                                              help="1 basics, 2 working knowledge, 3 senior; or a range: 2-3 skips the basics."),
     qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
     extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
+    drills_only: bool = typer.Option(False, "--drills-only", help="Only scenario drills (a card per drill kind); "
+                                                                  "otherwise a few are mixed in (config drills-per-session)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", exists=True, help="Also load this bank file or folder (repeatable)."),
     interactive: Optional[bool] = typer.Option(None, "--interactive/--no-interactive",
@@ -184,7 +186,9 @@ def quiz(
         raise _exit(_terminal(ctx), "Error: --extra-new adds new questions; it does not go with --due or --mistakes.",
                     ExitCode.USAGE)
     mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
-    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
+    if drills_only and mistakes:
+        raise _exit(_terminal(ctx), "Error: --drills-only does not go with --mistakes.", ExitCode.USAGE)
+    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new, drills_only)
 
 
 @app.command()
@@ -207,7 +211,8 @@ def review(
     _study(ctx, topic, count, "due", seed, None, interactive)
 
 
-def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
+def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0,
+           drills_only: bool = False) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.study.session import Quiz, Summary
@@ -220,7 +225,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
             store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now, filters=filters,
-            extra_new=extra_new)
+            extra_new=extra_new, drills_only=drills_only)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour, topic_names),
@@ -362,7 +367,8 @@ def config(
     finally:
         store.close()
     values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
-              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark}
+              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark,
+              "drills-per-session": current.drills_per_session}
     if name is not None:
         if name not in values:
             raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)

@@ -100,14 +100,12 @@ def _run(ctx, term, drills, as_json: bool) -> None:
 
 def _read_answer(term, item) -> str | None:
     """--json: one answer per line of stdin (a choice number or text); none when input has ended."""
-    from lambda_prep.errors import EndOfInput
-
     if term.stdin_isatty:
         return None
-    try:
-        line = term.read_line("").strip()
-    except EndOfInput:
+    line = term.stdin.readline()  # not term.read_line: nothing may be echoed into the JSON
+    if not line:
         return None
+    line = line.strip()
     if item.choices and line.isdigit() and 1 <= int(line) <= len(item.choices):
         return item.choices[int(line) - 1]
     return line or None

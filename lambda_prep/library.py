@@ -43,6 +43,7 @@ SETTINGS = {
     "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
     "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
     "exam-pass-mark": ("exam_pass_mark", int, 1, 100, "percent of right answers needed to pass an exam"),
+    "drills-per-session": ("drills_per_session", int, 0, 20, "scenario drills mixed into each quiz (0: none)"),
 }
 
 
@@ -52,12 +53,13 @@ class Settings:
     new_per_day: int
     day_start_hour: int
     exam_pass_mark: int = 72
+    drills_per_session: int = 2
 
 
 def settings(store) -> Settings:
     raw = store.settings()
     return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]),
-                    int(raw["exam_pass_mark"]))
+                    int(raw["exam_pass_mark"]), int(raw["drills_per_session"]))
 
 
 def set_setting(store, name: str, value: str) -> str:
@@ -100,10 +102,12 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
 
 
 def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str, seed: int | None,
-                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0):
+                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0, drills_only: bool = False):
     """The scheduler, the random generator and the plan of questions for a quiz.
 
     mode "mistakes" asks questions answered wrong before, most recently failed first, due or not.
+    Scenario drills (a card per kind) are mixed in, up to the drills-per-session setting, or asked
+    alone with `drills_only`.
     """
     import random
 
@@ -119,9 +123,25 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
         return scheduler, rng, session.Plan(chosen[:count], len(chosen), 0, 0), config
     start_of_day, _ = day_bounds(now, config.day_start_hour)
     new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
-    plan = session.plan(study_questions(store, banks, filters), store.cards(), now=now, rng=rng,
+    cards = store.cards()
+    drills = [q for q in drill_questions(store, seed, now.date()) if filters.admits(q)]
+    if drills_only:
+        plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,
+                            new_allowed=len(drills), day_start_hour=config.day_start_hour)
+        return scheduler, rng, plan, config
+    plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng,
                         topics=topic_names, count=count, mode=mode, new_allowed=new_allowed,
                         day_start_hour=config.day_start_hour)
+    wanted = min(config.drills_per_session, max(count - 1, 0))
+    if wanted and plan.questions:
+        # Due drills first, then new ones; spread evenly through the session.
+        extra = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=wanted, mode=mode,
+                             new_allowed=wanted, day_start_hour=config.day_start_hour).questions
+        chosen = plan.questions[:count - len(extra)]
+        step = max(len(chosen) // (len(extra) + 1), 1)
+        for index, drill in enumerate(extra, 1):
+            chosen.insert(min(index * step + index - 1, len(chosen)), drill)
+        plan = session.Plan(chosen, plan.due_total, plan.new_total, plan.new_allowed)
     return scheduler, rng, plan, config
 
 
@@ -431,8 +451,10 @@ def as_question(drill, today: dt.date):
     from lambda_prep.bank.model import Question
 
     folder = drill_folder(drill)
+    traps = "; ".join(f"{choice} comes from {why}" for choice, why in drill.misconceptions.items())
     return Question(id=f"drill-{drill.kind}", topic=drill.topic, type="single", prompt=drill.prompt,
-                    explanation=f"{drill.explanation}\nWatch it: {drill.simulate_in(folder)}",
+                    explanation=(f"{drill.explanation} Tempting wrong answers: {traps}."
+                                 f"\nWatch it: {drill.simulate_in(folder)}"),
                     sources=drill.sources, last_verified=today.isoformat(), difficulty=2, choices=drill.choices,
                     answer=(drill.answer,), tags=("drill", "scenario"))
 

@@ -15,8 +15,10 @@ REJECTED = "Rejected: the request is too large for this invocation type"
 
 
 def accepted(payload_kb: int, invocation: str) -> bool:
-    limit = facts.SYNC_PAYLOAD_KB.value if invocation == "sync" else facts.ASYNC_PAYLOAD_KB.value
-    return payload_kb <= limit
+    """The limits simulation's verdict on this payload."""
+    from lambda_prep.sims.limits import Params, run
+
+    return run(Params(payload_kb=payload_kb, invocation=invocation)).payload_accepted
 
 
 def generate(rng, seed: int) -> Drill:

@@ -44,7 +44,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("invocation-status", "lambda_prep.drills.invocation_status", "invocation",
          "what the caller gets back: 200, 202, 429 or an error payload"),
     Kind("db-connections", "lambda_prep.drills.db_connections", "networking-storage",
-         "database connections a burst opens, with and without RDS Proxy"),
+         "database connections that steady traffic holds without RDS Proxy"),
 )
 
 NAMES = tuple(k.name for k in KINDS)

@@ -24,7 +24,7 @@ def throttled_during_ramp(target: int) -> float:
 
 
 def generate(rng, seed: int) -> Drill:
-    target = pick(rng, (2_000, 3_000, 4_000, 5_000))
+    target = pick(rng, (2_000, 2_500, 3_000, 3_500, 4_000, 4_500, 5_000))
     seconds = seconds_to_reach(target)
     right = f"About {seconds:g} seconds"
     old = max(0.0, (target - 3_000) / 500) * 60  # the retired model: burst 3,000 then 500 a minute

@@ -128,7 +128,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _
 SCHEMA_VERSION = len(MIGRATIONS)
 
 SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4",
-                     "exam_pass_mark": "72"}
+                     "exam_pass_mark": "72", "drills_per_session": "2"}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

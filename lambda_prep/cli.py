@@ -12,11 +12,50 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+import typer.core
 
 from lambda_prep import __version__, topics
+from lambda_prep.errors import EndOfInput, LambdaPrepError, UsageError
 from lambda_prep.exit_codes import ExitCode
 
+
+class _Boundary(typer.core.TyperGroup):
+    """The one error boundary (see lambda_prep/errors.py): every command of every sub-app runs inside
+    this invoke, so a LambdaPrepError raised anywhere below (a damaged store found half-way through
+    `stats`, a bad argument found by the library, a simulation's ParamError) is printed here, the
+    same way for all, with its exit code and no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LambdaPrepError as exc:
+            _report(exc.label + exc.message, exc.advice)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (KeyboardInterrupt, EndOfInput) as exc:  # Ctrl-C or Ctrl-D outside a quiz: nothing half-done
+            _report("\nInterrupted." if isinstance(exc, KeyboardInterrupt) else "Input ended.", None)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:  # `lambda-prep stats | head -1`: the reader has all it wanted
+            from lambda_prep.terminal import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
+        except OSError as exc:  # the file system refused (a name too long, a vanished folder): not a bug
+            where = f" ({exc.filename})" if exc.filename else ""
+            _report(f"Error: {exc.strerror or exc}{where}.", "Check the path, or set LAMBDA_PREP_HOME to another folder.")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _report(message: str, advice: str | None) -> None:
+    try:
+        typer.echo(message, err=True)
+        if advice:
+            typer.echo(advice, err=True)
+    except OSError:
+        pass  # stderr is gone too: the exit code still tells
+
+
 app = typer.Typer(
+    cls=_Boundary,
     name="lambda-prep",
     help="Study AWS Lambda for interviews: spaced-repetition quizzes, explainers and simulations.",
     no_args_is_help=True,
@@ -77,12 +116,8 @@ def _complete_topic(incomplete: str):
 
 def _open_store(term):
     from lambda_prep import library
-    from lambda_prep.study.store import StoreError
 
-    try:
-        return library.open_store()
-    except StoreError as exc:
-        raise _exit(term, f"Error: {exc}") from None
+    return library.open_store()
 
 
 def _load_banks(term, extra: Optional[List[Path]] = None):
@@ -124,10 +159,7 @@ def _emit(term, data, as_json: bool, show) -> None:
 def _topics_or_exit(term, requested: Optional[List[str]], banks) -> list:
     from lambda_prep import library
 
-    try:
-        return library.resolve_topics(requested or [], banks)
-    except library.UsageError as exc:
-        raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+    return library.resolve_topics(requested or [], banks)  # UsageError: exit 2 at the boundary
 
 
 # --- study ------------------------------------------------------------------------------------
@@ -174,17 +206,11 @@ def quiz(
     from lambda_prep import library
 
     if sum((new, due, mistakes)) > 1:
-        term = _terminal(ctx)
-        raise _exit(term, "Error: --new, --due and --mistakes exclude each other; use one (or none for due "
-                          "and new).", ExitCode.USAGE)
-    try:
-        filters = library.Filters(library.parse_difficulty(difficulty),
-                                  tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
-    except library.UsageError as exc:
-        raise _exit(_terminal(ctx), f"Error: {exc}", ExitCode.USAGE) from None
+        raise UsageError("--new, --due and --mistakes exclude each other; use one (or none for due and new).")
+    filters = library.Filters(library.parse_difficulty(difficulty),
+                              tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
     if extra_new and (due or mistakes):
-        raise _exit(_terminal(ctx), "Error: --extra-new adds new questions; it does not go with --due or --mistakes.",
-                    ExitCode.USAGE)
+        raise UsageError("--extra-new adds new questions; it does not go with --due or --mistakes.")
     mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
     if drills_only and mistakes:
         raise _exit(_terminal(ctx), "Error: --drills-only does not go with --mistakes.", ExitCode.USAGE)
@@ -215,6 +241,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
            drills_only: bool = False) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.errors import Interrupted
     from lambda_prep.study.session import Quiz, Summary
     from lambda_prep.study.store import StoreError
     from lambda_prep.views import quiz as view
@@ -230,24 +257,35 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour, topic_names),
                                        now)
+            _plan_line(term, library.plan_status(store, banks))
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
-        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow)
+        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now, extra_new))
+        saved = lambda: f"{len(summary.outcomes)} answer{'s' if len(summary.outcomes) != 1 else ''} saved"  # noqa: E731
         try:
             runner.run(plan.questions, summary)
         except KeyboardInterrupt:
-            view.show_summary(term, summary, library.upcoming(store, banks, utcnow(), config.day_start_hour),
-                              utcnow())
-            saved = len(summary.outcomes)
-            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved.",
-                        ExitCode.INTERRUPTED) from None
+            try:
+                view.show_summary(term, summary, library.upcoming(store, banks, utcnow(), config.day_start_hour),
+                                  utcnow())
+            except OSError:  # `quiz | tee`: the same Ctrl-C ended the reader of stdout
+                from lambda_prep.terminal import silence_stdout
+
+                silence_stdout()
+            raise Interrupted(f"\nInterrupted. {saved()}.") from None
         except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+            # Saving an answer failed (disk full, lock, damage): say what was kept before the cause.
+            exc.message = f"this answer was not saved ({saved()} before it): {exc.message}"
+            raise
         now = utcnow()
         view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
+        if summary.over_limit:
+            term.echo(f"{summary.over_limit} new question{'s' if summary.over_limit != 1 else ''} not asked: "
+                      f"another quiz reached today's limit of {config.new_per_day} new questions meanwhile.")
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
+        _plan_line(term, library.plan_status(store, banks))
 
 
 @app.command()
@@ -276,7 +314,10 @@ def stats(
         config = library.settings(store)
         report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
                                      heatmap_weeks=round(months * 4.35))
+        report["plan"] = library.plan_status(store, banks)
     _emit(term, report, as_json, view.show)
+    if not as_json:
+        _plan_line(term, report["plan"])
 
 
 @app.command("topics")
@@ -295,10 +336,14 @@ def list_topics(
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
+    from lambda_prep import library
+
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
         rows = stats_model.topic_overview(store, banks.questions, utcnow())
+        status = None if as_json else library.plan_status(store, banks)
     _emit(term, rows, as_json, view.show_topics)
+    _plan_line(term, status)
 
 
 @app.command()
@@ -317,14 +362,14 @@ def reset(
     """
     term = _terminal(ctx)
     topic_name = None
-    if topic:
+    if topic is not None:  # "" too: an empty variable in a script must not mean "everything"
         banks = _load_banks(term)
         topic_name = _topics_or_exit(term, [topic], banks)[0]
     what = f"your progress in {topic_name}" if topic_name else "all your progress"
     if not yes:
         if not term.interactive:
-            raise _exit(term, f"Error: refusing to forget {what} without confirmation; no terminal to ask. "
-                              f"Pass --yes to confirm.", ExitCode.USAGE)
+            raise UsageError(f"refusing to forget {what} without confirmation; no terminal to ask. "
+                             f"Pass --yes to confirm.")
         if not term.confirm(f"Forget {what}? This cannot be undone.", default=False):
             term.echo("Nothing changed.")
             return
@@ -354,29 +399,18 @@ def config(
     from lambda_prep import library, paths
 
     term = _terminal(ctx)
-    store = _open_store(term)
-    try:
+    with _open_store(term) as store:
         if name is not None and value is not None:
-            try:
-                stored = library.set_setting(store, name, value)
-            except library.UsageError as exc:
-                raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
-            term.echo(f"{name} = {stored}")
-            return
-        current = library.settings(store)
-    finally:
-        store.close()
-    values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
-              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark,
-              "drills-per-session": current.drills_per_session}
-    if name is not None:
-        if name not in values:
-            raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)
-        term.echo(str(values[name]))
-        return
-    for key, val in values.items():
-        term.echo(f"{key:<18} {val:<6} {library.SETTINGS[key][4]}")
-    term.echo(f"{'data directory':<18} {paths.data_dir()}")
+            term.echo(f"{name} = {library.set_setting(store, name, value)}")
+        elif name is not None:
+            term.echo(str(library.get_setting(store, name)))
+        else:
+            for key, val, meaning in library.setting_rows(store):
+                term.echo(f"{key:<18} {val:<6} {meaning}")
+            extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
+            for key, val in extra.items():
+                term.echo(f"{key:<18} {val}")
+            term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
 @app.command()
@@ -385,7 +419,7 @@ def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Bank files or folders to check as well.",
                                                  show_default=False),
 ) -> None:
-    """Check the built-in banks, your own banks and any files or folders given.
+    """Check the built-in banks and myths, your own banks and any files or folders given.
 
     Prints every problem as file:line:col: message; exits 1 if there are any, 0 otherwise.
     Your own banks live in the banks/ folder of the data directory (see lambda-prep config).
@@ -398,12 +432,14 @@ def validate(
     from lambda_prep import library
 
     term = _terminal(ctx)
-    report = library.load_all_banks(paths or [])
-    for problem in report.problems:
+    report, myths = library.validate_content(paths or [])
+    problems = report.problems + myths.problems
+    for problem in problems:
         term.echo(str(problem))
-    summary = (f"{len(report.questions)} questions in {len(report.files)} files"
-               f"{'' if not report.problems else f'; {len(report.problems)} problems'}")
-    if report.problems:
+    summary = (f"{len(report.questions)} questions in {len(report.files)} files, "
+               f"{len(myths.myths)} myths in {len(myths.files)} files"
+               f"{'' if not problems else f'; {len(problems)} problems'}")
+    if problems:
         raise _exit(term, f"invalid: {summary}")
     term.echo(f"ok: {summary}")
 
@@ -553,8 +589,8 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
     import sys
 
     from lambda_prep import library
+    from lambda_prep.errors import Interrupted
     from lambda_prep.study.scheduler import utcnow
-    from lambda_prep.study.store import StoreError
     from lambda_prep.terminal import Terminal
     from lambda_prep.views import exam as view
 
@@ -564,11 +600,8 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
     with _progress(term) as (banks, store):
         topic_names = _topics_or_exit(term, topic_args, banks)
         ui = view.InteractiveExamUI(ask_term) if ask_term.interactive else view.PlainExamUI(ask_term)
-        try:
-            runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
-                                          pass_mark=pass_mark, seed=seed, clock=utcnow)
-        except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+        runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
+                                      pass_mark=pass_mark, seed=seed, clock=utcnow)
         if not runner.slots:
             where = f" in {', '.join(topic_names)}" if topic_names else ""
             raise _exit(term, f"Error: no choice questions{where} to build an exam from.")
@@ -577,12 +610,112 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
             result = runner.run()
         except KeyboardInterrupt:
             saved = len(runner.slots) - len(runner.unanswered())
-            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
-                              f"the exam is recorded as incomplete.",
-                        ExitCode.INTERRUPTED) from None
-        except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+            raise Interrupted(f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
+                              f"the exam is recorded as incomplete.") from None
     _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
+
+
+# --- interview plan ---------------------------------------------------------------------------
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    interview: Optional[str] = typer.Option(None, "--interview", "-i", metavar="YYYY-MM-DD",
+                                            help="The interview (or exam) day; sets the plan."),
+    minutes_per_day: Optional[int] = typer.Option(None, "--minutes-per-day", "-m",
+                                                  help="Minutes you can study a day, 1-1440 (default: 30, "
+                                                       "or the plan's)."),
+    topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
+                                              help="With --interview: only these topics (repeatable; "
+                                                   "default: all)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
+) -> None:
+    """Plan backwards from your interview day: no review after it, enough new questions a day to
+    see everything in time, and the retention that gives the most recall on the day.
+
+    Shows the days left, new questions and minutes per day until the day, the expected share of
+    each topic recalled on the day (and today), and whether you are on track. The plan ends by
+    itself after the day.
+
+    \b
+    Examples:
+      lambda-prep plan --interview 2027-01-15 --minutes-per-day 45
+      lambda-prep plan -i 2027-01-15 -t cold-starts -t concurrency
+      lambda-prep plan                        show the plan
+      lambda-prep plan --minutes-per-day 60   change the minutes
+      lambda-prep plan --clear
+    """
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    if clear and (interview is not None or minutes_per_day is not None or topic):
+        raise _exit(term, "Error: --clear takes no other option (it removes the plan).", ExitCode.USAGE)
+    with _progress(term) as (banks, store):
+        topic_names = _topics_or_exit(term, topic, banks)
+        if clear:
+            was_set = library.clear_plan(store)
+            _emit(term, {"plan": None, "cleared": was_set}, as_json, lambda t, d: t.echo(
+                "Plan removed: normal scheduling resumes." if was_set else "No plan was set."))
+            return
+        now = utcnow()
+        try:
+            library.update_plan(store, interview=interview, minutes=minutes_per_day, topic_names=topic_names,
+                                now=now)
+        except library.UsageError as exc:
+            raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+        report = library.plan_report(store, banks, now)
+    if report is not None and report.get("ended"):
+        _emit(term, report, as_json, view.show_status)
+        return
+    _emit(term, report, as_json, view.show)
+
+
+@app.command()
+def optimize(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON, for scripts."),
+    reset: bool = typer.Option(False, "--reset", help="Forget fitted weights; go back to FSRS-6's defaults."),
+) -> None:
+    """Fit the memory model (the 21 FSRS-6 weights) to your own reviews, offline, as Anki does.
+
+    The newest 20% of your reviews are held back: the fitted weights are kept only if they predict
+    them better (log loss) than the weights in use. Needs 400 reviews that come a day or more after
+    the previous answer to the same question, and the optional fsrs-rs-python
+    (pip install "lambda-prep\\[optimize]").
+
+    \b
+    Examples:
+      lambda-prep optimize
+      lambda-prep optimize --json
+      lambda-prep optimize --reset
+    """
+    from lambda_prep import library
+    from lambda_prep.study.optimize import OptimizerMissing
+    from lambda_prep.views import plan as view
+
+    term = _terminal(ctx)
+    store = _open_store(term)
+    try:
+        data = library.optimize(store, reset=reset)
+    except OptimizerMissing as exc:
+        raise _exit(term, f"Error: {exc}") from None
+    finally:
+        store.close()
+    if reset and not as_json:
+        term.echo("Back to FSRS-6's default weights.")
+        return
+    _emit(term, data, as_json, view.show_optimize)
+
+
+def _plan_line(term, status) -> None:
+    """The plan's one-line status (days left, on track or behind) while a plan is set."""
+    from lambda_prep.views import plan as plan_view
+
+    plan_view.show_status(term, status)
 
 
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
@@ -605,6 +738,10 @@ from lambda_prep import cli_portability as _portability  # noqa: E402  (light: t
 app.command("export")(_portability.export)
 app.command("new-bank")(_portability.new_bank)
 app.add_typer(_portability.progress_app, name="progress")
+
+from lambda_prep.cli_mock import mock as _mock  # noqa: E402  (light: typer only)
+
+app.command("mock")(_mock)
 
 
 def main() -> None:

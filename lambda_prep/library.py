@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_prep import paths, topics
-
-
-class UsageError(Exception):
-    """A wrong argument; the message says what is valid (exit 2)."""
+from lambda_prep.errors import LambdaPrepError, UsageError  # noqa: F401  (re-exported: library.UsageError)
 
 
 def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True):
@@ -22,7 +19,11 @@ def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True
 
     sources = [paths.builtin_banks_dir()]
     user_dir = paths.user_banks_dir()
-    if include_user and user_dir.is_dir():
+    try:
+        has_user_banks = include_user and user_dir.is_dir()
+    except OSError:  # an unusable data folder is reported by the store, with what to do
+        has_user_banks = False
+    if has_user_banks:
         sources.append(user_dir)
     sources.extend(extra or [])
     return load_banks(sources, cache=paths.cache_dir(), display_root=Path.cwd())
@@ -34,50 +35,37 @@ def open_store():
     return Store(paths.database_path())
 
 
-# --- settings -----------------------------------------------------------------------------------
-
-SETTINGS = {
-    # name: (store key, parse, low, high, meaning)
-    "desired-retention": ("desired_retention", float, 0.70, 0.99,
-                          "the recall probability FSRS schedules for (higher = more reviews)"),
-    "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
-    "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
-    "exam-pass-mark": ("exam_pass_mark", int, 1, 100, "percent of right answers needed to pass an exam"),
-    "drills-per-session": ("drills_per_session", int, 0, 20, "scenario drills mixed into each quiz (0: none)"),
-}
+# --- settings (defined once, in study/settings.py) -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Settings:
-    desired_retention: float
-    new_per_day: int
-    day_start_hour: int
-    exam_pass_mark: int = 72
-    drills_per_session: int = 2
+def settings(store):
+    """The learner's settings, parsed and range-checked (study.settings.Settings)."""
+    return store.read_settings()
 
 
-def settings(store) -> Settings:
-    raw = store.settings()
-    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]),
-                    int(raw["exam_pass_mark"]), int(raw["drills_per_session"]))
+def setting_rows(store) -> list[tuple[str, object, str]]:
+    """(name, current value, meaning) of every setting, for `config`."""
+    from lambda_prep.study.settings import SETTINGS
+
+    current = settings(store)
+    return [(s.name, current.value(s), s.meaning) for s in SETTINGS]
+
+
+def get_setting(store, name: str):
+    """The current value of one setting; UsageError for an unknown name."""
+    from lambda_prep.study.settings import lookup
+
+    setting = lookup(name)
+    return settings(store).value(setting)
 
 
 def set_setting(store, name: str, value: str) -> str:
-    if name not in SETTINGS:
-        import difflib
+    """Check and store one setting; UsageError says the valid names or range."""
+    from lambda_prep.study.settings import lookup
 
-        close = difflib.get_close_matches(name, list(SETTINGS), n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        raise UsageError(f"unknown setting {name!r}; settings: {', '.join(SETTINGS)}.{hint}")
-    key, parse, low, high, meaning = SETTINGS[name]
-    try:
-        parsed = parse(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a {'whole number' if parse is int else 'number'} "
-                         f"from {low} to {high}, got {value!r}") from None
-    if not low <= parsed <= high:
-        raise UsageError(f"{name} must be from {low} to {high} ({meaning}), got {value}")
-    store.set_setting(key, str(parsed))
+    setting = lookup(name)
+    parsed = setting.parse(value)
+    store.set_setting(setting.key, str(parsed))
     return str(parsed)
 
 
@@ -93,7 +81,7 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
         if topic is None:
             close = topics.suggest(text, known)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
-            raise UsageError(f"unknown topic {text!r}.{hint} See: lambda-prep topics")
+            raise UsageError(f"unknown topic {text!r}.{hint} Topics: {', '.join(sorted(known))}")
         resolved.append(topic)
     return resolved
 
@@ -111,11 +99,19 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     """
     import random
 
-    from lambda_prep.study import session
+    from dataclasses import replace
+
+    from lambda_prep.study import planning, session
     from lambda_prep.study.scheduler import Scheduler, day_bounds
 
     config = settings(store)
-    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed)
+    store.ensure_writable()  # a read-only or full store is reported now, before any answer is typed
+    # An interview plan in force sets today's retention, new questions and the due-date cap.
+    today = planning.for_quiz(store, banks.questions, now, config.day_start_hour, config.desired_retention)
+    if today is not None:
+        config = replace(config, desired_retention=today.retention, new_per_day=today.new_per_day)
+    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, parameters=planning.weights(store),
+                          cap=today.cap if today else None)
     rng = random.Random(seed)
     filters = filters or Filters()
     if mode == "mistakes":
@@ -124,14 +120,16 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     start_of_day, _ = day_bounds(now, config.day_start_hour)
     new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
     cards = store.cards()
+    if today is not None:  # cards scheduled before the plan was set come before the day too
+        cards = {qid: replace(c, due=today.cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
     drills = [q for q in drill_questions(store, seed, now.date()) if filters.admits(q)]
     if drills_only:
         plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,
                             new_allowed=len(drills), day_start_hour=config.day_start_hour)
         return scheduler, rng, plan, config
-    plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng,
-                        topics=topic_names, count=count, mode=mode, new_allowed=new_allowed,
-                        day_start_hour=config.day_start_hour)
+    plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng, topics=topic_names,
+                        count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
+                        new_topics=today.topics if today else ())
     wanted = min(config.drills_per_session, max(count - 1, 0))
     if wanted and plan.questions:
         # Due drills first, then new ones; spread evenly through the session.
@@ -145,6 +143,13 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     return scheduler, rng, plan, config
 
 
+def new_limit(config, now: dt.datetime, extra_new: int = 0) -> tuple[dt.datetime, int]:
+    """(start of today's study day, new questions allowed today): what a quiz claims new questions against."""
+    from lambda_prep.study.scheduler import day_bounds
+
+    return day_bounds(now, config.day_start_hour)[0], config.new_per_day + extra_new
+
+
 def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: list[str] = ()) -> dict:
     """The review forecast for the questions in the banks (of `topic_names` when given)."""
     from lambda_prep.study.session import next_due_counts
@@ -156,7 +161,7 @@ def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: l
 # --- portability: exports, progress between machines, banks of your own --------------------------
 
 
-class FileError(Exception):
+class FileError(LambdaPrepError):
     """A file could not be written or read; the message names it (exit 1)."""
 
 
@@ -199,17 +204,6 @@ def export_progress(store, path: Path, now: dt.datetime) -> int:
     return len(data["reviews"])
 
 
-def _valid_setting(key: str, value: str) -> bool:
-    """Whether a stored setting (by its store key) holds a value this release accepts."""
-    for _name, (store_key, parse, low, high, _meaning) in SETTINGS.items():
-        if store_key == key:
-            try:
-                return low <= parse(value) <= high
-            except ValueError:
-                return False
-    return False
-
-
 def import_progress(store, path: Path):
     """Merge a progress export into the store; returns the ImportReport."""
     from lambda_prep.portability import progress
@@ -218,9 +212,11 @@ def import_progress(store, path: Path):
     data = progress.read_export(path)  # ProgressFileError before anything changes
     # Seeded fuzz: a replay gives the same due dates on every machine and every import.
     scheduler = Scheduler(settings(store).desired_retention, fuzz=True, seed=0)
-    report = progress.merge(store, data, scheduler, accept_setting=_valid_setting)
+    from lambda_prep.study.settings import BY_KEY, valid_stored
+
+    report = progress.merge(store, data, scheduler, accept_setting=valid_stored)
     # Name settings as `config` does (new-per-day), not by their store keys.
-    label = {store_key: name for name, (store_key, *_rest) in SETTINGS.items()}
+    label = {key: setting.name for key, setting in BY_KEY.items()}
     report.settings_taken = {label[k]: v for k, v in report.settings_taken.items()}
     report.settings_differ = {label[k]: v for k, v in report.settings_differ.items()}
     return report
@@ -398,6 +394,181 @@ def exam_history(store) -> list[dict]:
     from lambda_prep.study.exam import history
 
     return history(store)
+
+
+# --- interview plan and fitted weights ------------------------------------------------------------
+
+MINUTES_RANGE = (1, 1440)
+
+
+def update_plan(store, *, interview: str | None, minutes: int | None, topic_names: list[str],
+                now: dt.datetime) -> None:
+    """Set the plan (--interview), or change its minutes; raise UsageError for a wrong argument."""
+    from lambda_prep.study import plan as plan_model
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import study_day
+
+    config = settings(store)
+    current = planning.load(store)
+    if minutes is not None and not MINUTES_RANGE[0] <= minutes <= MINUTES_RANGE[1]:
+        raise UsageError(f"--minutes-per-day must be from {MINUTES_RANGE[0]} to {MINUTES_RANGE[1]} "
+                         f"(minutes of study a day), got {minutes}")
+    if interview is None:
+        if topic_names:
+            raise UsageError("--topic applies when setting a plan: lambda-prep plan --interview YYYY-MM-DD "
+                             "--topic TOPIC ...")
+        if minutes is not None:
+            if current is None:
+                raise UsageError("no plan is set, so --minutes-per-day has nothing to change: "
+                                 "lambda-prep plan --interview YYYY-MM-DD --minutes-per-day M")
+            planning.save(store, plan_model.PlanSettings(current.interview, minutes, current.topics))
+        return
+    today = study_day(now, config.day_start_hour)
+    try:
+        day = dt.date.fromisoformat(interview)
+    except ValueError:
+        day = None
+    problem = (plan_model.check_interview(day, today) if day is not None else
+               f"the interview date must be a date as YYYY-MM-DD from "
+               f"{(today + dt.timedelta(days=1)).isoformat()} (tomorrow) to "
+               f"{(today + dt.timedelta(days=plan_model.MAX_PLAN_DAYS)).isoformat()}, got {interview!r}")
+    if problem:
+        raise UsageError(problem)
+    if minutes is None:
+        minutes = current.minutes_per_day if current else plan_model.DEFAULT_MINUTES
+    planning.save(store, plan_model.PlanSettings(day, minutes, tuple(topic_names)))
+
+
+def clear_plan(store) -> bool:
+    from lambda_prep.study import planning
+
+    was_set = planning.load(store) is not None
+    planning.clear(store)
+    return was_set
+
+
+def plan_report(store, banks, now: dt.datetime) -> dict | None:
+    """The full plan (None without one); {"ended": date} once, when its day has passed."""
+    from lambda_prep.study import planning
+
+    config = settings(store)
+    ended = planning.end_if_passed(store, now, config.day_start_hour)
+    return ended or planning.compute(store, banks.questions, now, config.day_start_hour)
+
+
+def plan_status(store, banks, now: dt.datetime | None = None) -> dict | None:
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import utcnow
+
+    return planning.status(store, banks.questions, now or utcnow(), settings(store).day_start_hour)
+
+
+def optimize(store, *, reset: bool = False) -> dict:
+    """Fit the FSRS weights to the review log (see study/optimize.py); keep them if they predict better."""
+    import json
+
+    from lambda_prep.study import optimize as optimizer
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import utcnow
+
+    if reset:
+        store.delete_settings(planning.WEIGHT_KEYS)
+        return {"accepted": False, "reset": True, "weights": "default"}
+    rows = [(qid, rating, dt.datetime.fromisoformat(at), state) for qid, rating, at, state in
+            store.query("SELECT question_id, rating, reviewed_at, state_before FROM reviews ORDER BY id")]
+    result = optimizer.fit(rows, planning.weights(store), day_start_hour=settings(store).day_start_hour)
+    data = {"reviews": result.reviews, "items": result.items, "needed_items": optimizer.MIN_ITEMS,
+            "accepted": result.accepted, "reason": result.reason, "before": result.before, "after": result.after,
+            "train_items": result.train_items, "test_items": result.test_items, "weights": result.weights}
+    if result.accepted:
+        store.set_setting("fsrs_weights", json.dumps(result.weights))
+        store.set_setting("fsrs_fit", json.dumps({"fitted_on": utcnow().date().isoformat(), "reviews": result.reviews,
+                                                   "before": result.before, "after": result.after}))
+    return data
+
+
+def weights_summary(store) -> str:
+    from lambda_prep.study import planning
+
+    info = planning.weights_info(store)
+    if info["source"] == "default":
+        return "FSRS-6 defaults (lambda-prep optimize fits yours to your reviews)"
+    return (f"fitted on {info.get('reviews', '?')} reviews on {info.get('fitted_on', '?')} (held-back log loss "
+            f"{info.get('before', {}).get('log_loss', '?')} -> {info.get('after', {}).get('log_loss', '?')})")
+
+
+def plan_summary(store) -> str:
+    from lambda_prep.study import planning
+
+    plan = planning.load(store)
+    if plan is None:
+        return "none (lambda-prep plan --interview YYYY-MM-DD)"
+    retention = store.settings().get("plan_retention")
+    return (f"interview {plan.interview.isoformat()}, {plan.minutes_per_day:g} min a day, "
+            f"{', '.join(plan.topics) or 'all topics'}; until then it sets new questions per day"
+            + (f" and the retention ({retention})" if retention else " and the retention"))
+
+
+# --- myths and validation -----------------------------------------------------------------------
+
+
+def load_myths(known_questions: set[str] | None = None):
+    """The built-in myths (content/myths/*.yaml), for the mock interview's myth detector."""
+    from lambda_prep.study.myths import load_myths as load
+
+    return load([paths.myths_dir()], display_root=Path.cwd(), known_questions=known_questions)
+
+
+def validate_content(extra: list[Path] | None = None):
+    """Banks and myths, built-in and given: (banks, myths). A file given whose top-level list is
+    `myths:` is checked as a myths file, anything else as a bank."""
+    from lambda_prep.bank import discover
+    from lambda_prep.study.myths import is_myths_file, load_myths as load
+
+    bank_paths: list[Path] = []
+    myth_paths: list[Path] = [paths.myths_dir()]
+    found, missing = discover(list(extra or []))
+    for path in found:
+        try:
+            is_myths = is_myths_file(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            is_myths = False
+        (myth_paths if is_myths else bank_paths).append(path)
+    banks = load_all_banks(bank_paths)
+    banks.problems[:0] = missing
+    myths = load(myth_paths, display_root=Path.cwd(), known_questions={q.id for q in banks.questions})
+    return banks, myths
+
+
+# --- mock interview -----------------------------------------------------------------------------
+
+
+def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level: str, minutes_per_answer: float,
+                 seed: int | None, now: dt.datetime):
+    """The mock interview, ready to run, and its questions (none when no open question matches)."""
+    import random
+    import time
+
+    from lambda_prep.study import mock, stats
+    from lambda_prep.study.scheduler import Scheduler, utcnow
+
+    config = settings(store)
+    mastery = {row["topic"]: row["mastery"] for row in stats.topic_overview(store, banks.questions, now)}
+    questions = mock.choose(banks.questions, store.cards(), mastery, count=count, rng=random.Random(seed),
+                            topics=topic_names, level=level)
+    # Myths load on first use (after the first question is on screen); a broken myths file is
+    # reported by `validate` and only costs its myths here.
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
+                                   lambda: load_myths().myths, wall_clock=utcnow,
+                                   timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
+                                   day_start_hour=config.day_start_hour)
+    return interview, questions
+
+
+def mock_history(store) -> list[dict]:
+    from lambda_prep.study import mock
+
+    return mock.history(store)
 
 
 # --- drills ---------------------------------------------------------------------------------------

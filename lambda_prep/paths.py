@@ -48,3 +48,7 @@ def builtin_banks_dir() -> Path:
 
 def explainers_dir() -> Path:
     return content_dir() / "explain"
+
+
+def myths_dir() -> Path:
+    return content_dir() / "myths"

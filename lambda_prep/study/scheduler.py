@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import random
 from dataclasses import dataclass
+from typing import Callable, Sequence
 
 LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values
 STATE_NAMES = {0: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
@@ -52,14 +53,22 @@ class CardState:
 
 
 class Scheduler:
-    def __init__(self, desired_retention: float = 0.9, *, fuzz: bool = True, seed: int | None = None):
+    def __init__(self, desired_retention: float = 0.9, *, fuzz: bool = True, seed: int | None = None,
+                 parameters: Sequence[float] | None = None,
+                 cap: Callable[[dt.datetime, dt.datetime, str], dt.datetime] | None = None):
+        """parameters: the learner's fitted FSRS-6 weights (None: the defaults).
+        cap: (due, reviewed_at, question_id) -> due, the interview plan's limit; it moves only the due date,
+        never the stability or difficulty FSRS computed."""
         import fsrs  # lazy: ~40 ms, only for commands that schedule
 
-        if not 0.7 <= desired_retention <= 0.99:
-            raise ValueError("desired retention must be from 0.70 to 0.99")
+        from lambda_prep.study.settings import DESIRED_RETENTION
+
+        DESIRED_RETENTION.parse(desired_retention)  # the one definition of its range (UsageError)
         self._fsrs = fsrs
-        self._scheduler = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz)
+        extra = {} if parameters is None else {"parameters": tuple(parameters)}
+        self._scheduler = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz, **extra)
         self.seed = seed
+        self.cap = cap
 
     def review(self, card: CardState | None, question_id: str, topic: str, rating: int,
                when: dt.datetime, duration_ms: int | None = None) -> CardState:
@@ -85,8 +94,9 @@ class Scheduler:
             if saved is not None:
                 random.setstate(saved)
         lapsed = rating == 1 and card is not None and card.state == REVIEW
+        due = new.due if self.cap is None else self.cap(new.due, when, question_id)
         return CardState(question_id=question_id, topic=topic, state=int(new.state), step=new.step,
-                         stability=new.stability, difficulty=new.difficulty, due=new.due,
+                         stability=new.stability, difficulty=new.difficulty, due=due,
                          last_review=new.last_review, reps=reps + 1, lapses=lapses + (1 if lapsed else 0))
 
     def preview(self, card: CardState | None, question_id: str, topic: str, when: dt.datetime) -> dict[int, dt.timedelta]:

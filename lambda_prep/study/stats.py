@@ -11,10 +11,18 @@ from collections import Counter
 from typing import Sequence
 
 from lambda_prep.bank.model import Question
-from lambda_prep.study.scheduler import STATE_NAMES, day_bounds, retrievability, study_day
+from lambda_prep.study.scheduler import FSRS6_DEFAULT_DECAY, STATE_NAMES, day_bounds, retrievability, study_day
 
 
-def _topic_rows(questions: Sequence[Question], cards: dict, now: dt.datetime) -> dict[str, dict]:
+def _decay(store) -> float:
+    """The forgetting curve's decay (w20) of the weights in use: the learner's fitted ones if any."""
+    from lambda_prep.study.planning import weights
+
+    return weights(store)[20]
+
+
+def _topic_rows(questions: Sequence[Question], cards: dict, now: dt.datetime,
+                decay: float = FSRS6_DEFAULT_DECAY) -> dict[str, dict]:
     rows: dict[str, dict] = {}
     for q in questions:
         row = rows.setdefault(q.topic, {"topic": q.topic, "questions": 0, "seen": 0, "new": 0, "learning": 0,
@@ -26,7 +34,7 @@ def _topic_rows(questions: Sequence[Question], cards: dict, now: dt.datetime) ->
             continue
         row["seen"] += 1
         row["review" if card.state == 2 else "learning"] += 1
-        row["recall_sum"] += retrievability(card, now)
+        row["recall_sum"] += retrievability(card, now, decay)
     for row in rows.values():
         # Mean predicted recall over seen questions, weighted by the share of the topic seen:
         # equivalently, expected share of the whole topic you would answer right now.
@@ -38,7 +46,7 @@ def topic_overview(store, questions: Sequence[Question], now: dt.datetime) -> li
     """Every topic with its question count and the learner's mastery."""
     from lambda_prep.topics import TOPICS
 
-    rows = _topic_rows(questions, store.cards(), now)
+    rows = _topic_rows(questions, store.cards(), now, _decay(store))
     order = list(TOPICS) + sorted(t for t in rows if t not in TOPICS)
     return [{"topic": t, "questions": rows[t]["questions"], "seen": rows[t]["seen"], "mastery": rows[t]["mastery"],
              "summary": TOPICS.get(t, "your own topic")} for t in order if t in rows]
@@ -48,7 +56,7 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, *, day_start
             heatmap_weeks: int = 26) -> dict:
     cards = store.cards()
     live_ids = {q.id for q in questions}
-    rows = _topic_rows(questions, cards, now)
+    rows = _topic_rows(questions, cards, now, _decay(store))
 
     accuracy = {topic: (answered, correct) for topic, answered, correct in store.query(
         "SELECT topic, count(*), sum(correct) FROM reviews GROUP BY topic")}

@@ -51,6 +51,23 @@ def time_to_first_question(env: dict) -> float:
     return elapsed
 
 
+def time_to_first_drill(env: dict) -> float:
+    """From starting `lambda-prep drill` to the first scenario's prompt for a prediction (issue 9)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([EXE, "drill", "--no-interactive", "--count", "1", "--seed", "1"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    seen = b""
+    while b"Your prediction" not in seen:
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.wait()
+    return elapsed
+
+
 def time_to_first_exam_question(env: dict, interactive: bool) -> float:
     """From starting `lambda-prep exam` to its first question on screen: plain (piped) or in a
     pseudo-terminal (the prompt_toolkit navigator with its countdown)."""
@@ -154,6 +171,7 @@ def main() -> None:
         "lambda-prep --version": (lambda: timed([EXE, "--version"], env_plain), 100),
         "lambda-prep topics": (lambda: timed([EXE, "topics"], env_plain), 200),
         "quiz: start to first question": (lambda: time_to_first_question(env_plain), 300),
+        "drill: first scenario on screen": (lambda: time_to_first_drill(env_plain), 300),
         "exam: first question, piped": (lambda: time_to_first_exam_question(env_plain, False), 300),
         "exam: first question, terminal": (lambda: time_to_first_exam_question(env_plain, True), 300),
         "validate (built-in banks)": (lambda: timed([EXE, "validate"], env_plain), 250),

@@ -200,6 +200,8 @@ def quiz(
                                              help="1 basics, 2 working knowledge, 3 senior; or a range: 2-3 skips the basics."),
     qtype: Optional[List[QuestionType]] = typer.Option(None, "--type", help="Only this type (repeatable)."),
     extra_new: int = typer.Option(0, "--extra-new", min=0, max=1000, help="Today only: this many new questions beyond the daily limit."),
+    drills_only: bool = typer.Option(False, "--drills-only", help="Only scenario drills (a card per drill kind); "
+                                                                  "otherwise a few are mixed in (config drills-per-session)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix question and choice order (and scheduling fuzz)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", parser=_bank_path,
                                               help="Also load this bank file or folder (repeatable)."),
@@ -233,7 +235,9 @@ def quiz(
     if extra_new and (due or mistakes):
         raise UsageError("--extra-new adds new questions; it does not go with --due or --mistakes.")
     mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
-    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
+    if drills_only and mistakes:
+        raise _exit(_terminal(ctx), "Error: --drills-only does not go with --mistakes.", ExitCode.USAGE)
+    _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new, drills_only)
 
 
 @app.command()
@@ -256,7 +260,8 @@ def review(
     _study(ctx, topic, count, "due", seed, None, interactive)
 
 
-def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
+def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0,
+           drills_only: bool = False) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.errors import Interrupted
@@ -270,7 +275,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
         now = utcnow()
         scheduler, rng, plan, config = library.prepare_quiz(
             store, banks, topic_names=topic_names, count=count, mode=mode, seed=seed, now=now, filters=filters,
-            extra_new=extra_new)
+            extra_new=extra_new, drills_only=drills_only)
         if not plan.questions:
             view.show_nothing_to_study(term, mode, plan, config.new_per_day,
                                        library.upcoming(store, banks, now, config.day_start_hour, topic_names),
@@ -744,6 +749,10 @@ def _plan_line(term, status) -> None:
 from lambda_prep.cli_simulate import app as _simulate_app  # noqa: E402  (light: typer only)
 
 app.add_typer(_simulate_app, name="simulate")
+
+from lambda_prep import cli_drill as _drill  # noqa: E402  (light: typer only)
+
+app.command("drill")(_drill.drill)
 
 from lambda_prep import cli_find as _find  # noqa: E402  (light: typer only)
 

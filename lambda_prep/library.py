@@ -93,10 +93,12 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
 
 
 def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str, seed: int | None,
-                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0):
+                 now: dt.datetime, filters: Filters | None = None, extra_new: int = 0, drills_only: bool = False):
     """The scheduler, the random generator and the plan of questions for a quiz.
 
     mode "mistakes" asks questions answered wrong before, most recently failed first, due or not.
+    Scenario drills (a card per kind) are mixed in, up to the drills-per-session setting, or asked
+    alone with `drills_only`.
     """
     import random
 
@@ -123,9 +125,24 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     cards = store.cards()
     if today is not None:  # cards scheduled before the plan was set come before the day too
         cards = {qid: replace(c, due=today.cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
+    drills = [q for q in drill_questions(store, seed, now.date()) if filters.admits(q)]
+    if drills_only:
+        plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,
+                            new_allowed=len(drills), day_start_hour=config.day_start_hour)
+        return scheduler, rng, plan, config
     plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng, topics=topic_names,
                         count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
                         new_topics=today.topics if today else ())
+    wanted = min(config.drills_per_session, max(count - 1, 0))
+    if wanted and plan.questions:
+        # Due drills first, then new ones; spread evenly through the session.
+        extra = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=wanted, mode=mode,
+                             new_allowed=wanted, day_start_hour=config.day_start_hour).questions
+        chosen = plan.questions[:count - len(extra)]
+        step = max(len(chosen) // (len(extra) + 1), 1)
+        for index, drill in enumerate(extra, 1):
+            chosen.insert(min(index * step + index - 1, len(chosen)), drill)
+        plan = session.Plan(chosen, plan.due_total, plan.new_total, plan.new_allowed)
     return scheduler, rng, plan, config
 
 
@@ -555,3 +572,79 @@ def mock_history(store) -> list[dict]:
     from lambda_prep.study import mock
 
     return mock.history(store)
+
+
+# --- drills ---------------------------------------------------------------------------------------
+
+
+def drill_kinds() -> list[dict]:
+    from lambda_prep.drills.registry import KINDS
+
+    return [{"kind": k.name, "topic": k.topic, "summary": k.summary} for k in KINDS]
+
+
+def make_drills(kind: str | None, count: int, seed: int | None) -> list:
+    """`count` drills of one kind (or of every kind in turn); the same seed gives the same drills."""
+    import random
+
+    from lambda_prep.drills.registry import KINDS, NAMES, get
+
+    if kind is not None and kind not in NAMES:
+        import difflib
+
+        close = difflib.get_close_matches(kind, NAMES, n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        raise UsageError(f"unknown drill kind {kind!r}.{hint} Kinds: {', '.join(NAMES)}")
+    base = seed if seed is not None else random.SystemRandom().randrange(1, 10**6)
+    if kind is not None:
+        return [get(kind).generate(base + i) for i in range(count)]
+    order = list(KINDS)
+    random.Random(base).shuffle(order)
+    return [order[i % len(order)].generate(base + i) for i in range(count)]
+
+
+def drill_folder(drill) -> Path:
+    """Write the files a drill's simulate command reads (e.g. policies) and return their folder."""
+    folder = paths.data_dir() / "drills" / drill.id
+    if drill.files:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in drill.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def drill_question(kind_name: str, reps: int, seed: int | None, today: dt.date):
+    """A drill kind as a quiz card: its id is the kind (the concept is what is remembered), and
+    each review draws a new scenario (the seed moves with the card's repetitions)."""
+    from lambda_prep.drills.registry import get
+
+    return as_question(get(kind_name).generate((seed or 0) * 1000 + reps + 1), today)
+
+
+def as_question(drill, today: dt.date):
+    from lambda_prep.bank.model import Question
+
+    folder = drill_folder(drill)
+    traps = "; ".join(f"{choice} comes from {why}" for choice, why in drill.misconceptions.items())
+    return Question(id=f"drill-{drill.kind}", topic=drill.topic, type="single", prompt=drill.prompt,
+                    explanation=(f"{drill.explanation} Tempting wrong answers: {traps}."
+                                 f"\nWatch it: {drill.simulate_in(folder)}"),
+                    sources=drill.sources, last_verified=today.isoformat(), difficulty=2, choices=drill.choices,
+                    answer=(drill.answer,), tags=("drill", "scenario"))
+
+
+def record_drill(store, drill, given: str, duration_s: float | None, now: dt.datetime):
+    """A drill answered in `lambda-prep drill` counts for its kind's card, as in the quiz."""
+    from lambda_prep.study.scheduler import Scheduler
+    from lambda_prep.study.session import ChoiceAnswer, record_choice
+
+    question = as_question(drill, now.date())
+    scheduler = Scheduler(settings(store).desired_retention)
+    return record_choice(store, scheduler, question, list(drill.choices), ChoiceAnswer((given,), duration_s), now)
+
+
+def drill_questions(store, seed: int | None, today: dt.date) -> list:
+    from lambda_prep.drills.registry import NAMES
+
+    cards = store.cards()
+    return [drill_question(name, getattr(cards.get(f"drill-{name}"), "reps", 0), seed, today) for name in NAMES]

@@ -43,6 +43,8 @@ SETTINGS = (
     Setting("day-start-hour", "day_start_hour", int, 0, 23, 4,
             "local hour when a new study day starts (like Anki's 4 AM)"),
     Setting("exam-pass-mark", "exam_pass_mark", int, 1, 100, 72, "percent of right answers needed to pass an exam"),
+    Setting("drills-per-session", "drills_per_session", int, 0, 20, 2,
+            "scenario drills mixed into each quiz (0: none)"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 BY_KEY = {s.key: s for s in SETTINGS}
@@ -66,6 +68,7 @@ class Settings:
     new_per_day: int = BY_NAME["new-per-day"].default
     day_start_hour: int = BY_NAME["day-start-hour"].default
     exam_pass_mark: int = BY_NAME["exam-pass-mark"].default
+    drills_per_session: int = BY_NAME["drills-per-session"].default
 
     def value(self, setting: Setting):
         return getattr(self, setting.key)

@@ -28,6 +28,8 @@ def _header(term: Terminal, question: Question, position: int, total: int) -> No
 
     kind = {"single": "one answer", "multi": "select all that apply", "true-false": "true or false",
             "recall": "interview question"}[question.type]
+    if "drill" in question.tags:
+        kind = "scenario drill: predict what Lambda does"
     head = Text()
     head.append(f"\n[{position}/{total}] ", style="bold")
     head.append(f"{question.topic}", style="cyan")
@@ -232,14 +234,17 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
     if outcome.repeat:
         term.console.print(Text("(The explanation is above, where you first met this question.)", style="dim"))
         return
+    explanation, _, watch = q.explanation.partition("\nWatch it: ")  # a drill names its simulation
     if q.type != "recall":
-        term.console.print(Text(q.explanation.strip()))
+        term.console.print(Text(explanation.strip()))
+    if watch:  # printed whole, to copy and paste
+        term.console.print(Text(f"Watch it: {watch.strip()}", style="dim"), soft_wrap=True)
     if q.type == "recall" and q.explanation:
         term.console.print(Text(q.explanation.strip(), style="dim"))
     more = f" (+{len(q.sources) - 1} more)" if len(q.sources) > 1 else ""
     # Not wrapped: a web address cut across lines can no longer be clicked or copied.
     term.console.print(Text(f"Source: {q.sources[0]}{more}", style="dim"), soft_wrap=True)
-    if not outcome.correct or q.type == "recall":
+    if (not outcome.correct or q.type == "recall") and not watch:
         from lambda_prep.explain import lesson_for
 
         section, command = lesson_for(q)

@@ -1,0 +1,57 @@
+"""Every drill kind, listed explicitly (no import side effects): `drill --list`, the quiz and the
+contract test read this list. Each module has KIND, TOPIC, SUMMARY and generate(rng, seed) -> Drill.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    module: str
+    topic: str
+    summary: str
+
+    def generate(self, seed: int):
+        """The drill for this seed: the same seed, the same scenario."""
+        rng = random.Random(f"{self.name}:{seed}")
+        return importlib.import_module(self.module).generate(rng, seed)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("async-retries", "lambda_prep.drills.async_retries", "retries",
+         "how many async events end in the DLQ or on-failure destination"),
+    Kind("sqs-redrive", "lambda_prep.drills.sqs_redrive", "retries",
+         "SQS maxReceiveCount and the share of messages in the DLQ"),
+    Kind("concurrency-needed", "lambda_prep.drills.concurrency_needed", "concurrency",
+         "Little's law and throttling under reserved concurrency"),
+    Kind("scaling-rate", "lambda_prep.drills.scaling_rate", "concurrency",
+         "how long one function takes to scale to N environments"),
+    Kind("cold-starts", "lambda_prep.drills.cold_starts", "cold-starts",
+         "the cold share of sparse traffic for a given idle lifetime"),
+    Kind("monthly-bill", "lambda_prep.drills.monthly_bill", "pricing-performance",
+         "a month's bill, x86_64 vs arm64, with the free tier"),
+    Kind("payload-limits", "lambda_prep.drills.payload_limits", "limits",
+         "which payloads a synchronous or asynchronous invocation accepts"),
+    Kind("invoke-permission", "lambda_prep.drills.invoke_permission", "security",
+         "allowed or denied, and which policy decides, in one account or across two"),
+    Kind("layers-fit", "lambda_prep.drills.layers_fit", "layers",
+         "function plus layers against the 250 MB and 5-layer quotas"),
+    Kind("invocation-status", "lambda_prep.drills.invocation_status", "invocation",
+         "what the caller gets back: 200, 202, 429 or an error payload"),
+    Kind("db-connections", "lambda_prep.drills.db_connections", "networking-storage",
+         "database connections that steady traffic holds without RDS Proxy"),
+)
+
+NAMES = tuple(k.name for k in KINDS)
+
+
+def get(name: str) -> Kind:
+    for kind in KINDS:
+        if kind.name == name:
+            return kind
+    raise KeyError(name)

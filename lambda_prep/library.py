@@ -133,7 +133,9 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng, topics=topic_names,
                         count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
                         new_topics=today.topics if today else ())
-    wanted = min(config.drills_per_session, max(count - 1, 0))
+    # Drills join a normal session (new and due) or a review (due ones only); "--new" asks for bank
+    # questions never seen, within the daily limit, so it gets none.
+    wanted = min(config.drills_per_session, max(count - 1, 0)) if mode in ("all", "due") else 0
     if wanted and plan.questions:
         # Due drills first, then new ones; spread evenly through the session.
         extra = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=wanted, mode=mode,

@@ -30,12 +30,12 @@ def test_one_unknown_setting_error_for_showing_and_setting(args):
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.stderr.strip() == ("Error: unknown setting 'new-per-days'; settings: desired-retention, "
-                                     "new-per-day, day-start-hour, exam-pass-mark. Did you mean new-per-day?")
+                                     "new-per-day, day-start-hour, exam-pass-mark, drills-per-session. Did you mean new-per-day?")
 
 
 def test_settings_are_defined_once_with_their_range():
     names = [s.name for s in SETTINGS]
-    assert names == ["desired-retention", "new-per-day", "day-start-hour", "exam-pass-mark"]
+    assert names == ["desired-retention", "new-per-day", "day-start-hour", "exam-pass-mark", "drills-per-session"]
     with pytest.raises(UsageError, match="from 0.7 to 0.99"):
         lookup("desired-retention").parse("0.5")
     result = runner.invoke(app, ["config", "day-start-hour", "24"])

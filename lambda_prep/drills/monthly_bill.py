@@ -37,15 +37,15 @@ def generate(rng, seed: int) -> Drill:
         params={"requests_per_month": requests, "duration_ms": duration_ms, "memory_mb": memory_mb,
                 "architecture": arch, "free_tier": True},
         prompt=(f"A function on {arch} with {memory_mb:,} MB runs {requests / 1e6:g} million times a month, "
-                f"{duration_ms} ms each. With the always-free tier, about what is the month's bill (us-east-1, "
-                f"on demand, {facts.PRICES_AS_OF} prices)?"),
+                f"{duration_ms} ms each. With the always-free tier, and leaving cold starts aside, about what is "
+                f"the month's bill (us-east-1, on demand, {facts.PRICES_AS_OF} prices)?"),
         choices=choices, answer=right, misconceptions=misconceptions,
         explanation=(f"Compute: {requests:,} x {duration_ms / 1000:g} s x {memory_mb / 1024:g} GB = "
                      f"{bill.gb_seconds:,.0f} GB-s, less {facts.FREE_GB_SECONDS.value:,} free, at ${rate:.10g} per "
                      f"GB-s ({arch}) = {money(bill.duration_cost)}. Requests: ({requests:,} - "
                      f"{facts.FREE_REQUESTS.value:,} free) x ${facts.REQUEST_PER_MILLION.value:.2f} per million = "
-                     f"{money(bill.request_cost)}. Total {right}. arm64 (Graviton) costs about 20% less per GB-s; "
-                     f"the INIT phase of cold starts is billed too."),
+                     f"{money(bill.request_cost)}. Total {right}. arm64 (Graviton) costs about 20% less per GB-s. "
+                     f"Cold starts add their INIT time at the same rate (billed since August 2025)."),
         simulate=(f"lambda-prep simulate pricing --requests-per-month {requests} --duration-ms {duration_ms} "
-                  f"--memory-mb {memory_mb} --architecture {arch}"),
+                  f"--memory-mb {memory_mb} --architecture {arch} --cold-start-ratio 0"),
     )

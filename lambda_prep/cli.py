@@ -12,11 +12,50 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+import typer.core
 
 from lambda_prep import __version__, topics
+from lambda_prep.errors import EndOfInput, LambdaPrepError, UsageError
 from lambda_prep.exit_codes import ExitCode
 
+
+class _Boundary(typer.core.TyperGroup):
+    """The one error boundary (see lambda_prep/errors.py): every command of every sub-app runs inside
+    this invoke, so a LambdaPrepError raised anywhere below (a damaged store found half-way through
+    `stats`, a bad argument found by the library, a simulation's ParamError) is printed here, the
+    same way for all, with its exit code and no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LambdaPrepError as exc:
+            _report(exc.label + exc.message, exc.advice)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (KeyboardInterrupt, EndOfInput) as exc:  # Ctrl-C or Ctrl-D outside a quiz: nothing half-done
+            _report("\nInterrupted." if isinstance(exc, KeyboardInterrupt) else "Input ended.", None)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:  # `lambda-prep stats | head -1`: the reader has all it wanted
+            from lambda_prep.terminal import silence_stdout
+
+            silence_stdout()
+            raise typer.Exit(int(ExitCode.BROKEN_PIPE)) from None
+        except OSError as exc:  # the file system refused (a name too long, a vanished folder): not a bug
+            where = f" ({exc.filename})" if exc.filename else ""
+            _report(f"Error: {exc.strerror or exc}{where}.", "Check the path, or set LAMBDA_PREP_HOME to another folder.")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _report(message: str, advice: str | None) -> None:
+    try:
+        typer.echo(message, err=True)
+        if advice:
+            typer.echo(advice, err=True)
+    except OSError:
+        pass  # stderr is gone too: the exit code still tells
+
+
 app = typer.Typer(
+    cls=_Boundary,
     name="lambda-prep",
     help="Study AWS Lambda for interviews: spaced-repetition quizzes, explainers and simulations.",
     no_args_is_help=True,
@@ -77,12 +116,8 @@ def _complete_topic(incomplete: str):
 
 def _open_store(term):
     from lambda_prep import library
-    from lambda_prep.study.store import StoreError
 
-    try:
-        return library.open_store()
-    except StoreError as exc:
-        raise _exit(term, f"Error: {exc}") from None
+    return library.open_store()
 
 
 def _load_banks(term, extra: Optional[List[Path]] = None):
@@ -124,10 +159,7 @@ def _emit(term, data, as_json: bool, show) -> None:
 def _topics_or_exit(term, requested: Optional[List[str]], banks) -> list:
     from lambda_prep import library
 
-    try:
-        return library.resolve_topics(requested or [], banks)
-    except library.UsageError as exc:
-        raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
+    return library.resolve_topics(requested or [], banks)  # UsageError: exit 2 at the boundary
 
 
 # --- study ------------------------------------------------------------------------------------
@@ -172,17 +204,11 @@ def quiz(
     from lambda_prep import library
 
     if sum((new, due, mistakes)) > 1:
-        term = _terminal(ctx)
-        raise _exit(term, "Error: --new, --due and --mistakes exclude each other; use one (or none for due "
-                          "and new).", ExitCode.USAGE)
-    try:
-        filters = library.Filters(library.parse_difficulty(difficulty),
-                                  tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
-    except library.UsageError as exc:
-        raise _exit(_terminal(ctx), f"Error: {exc}", ExitCode.USAGE) from None
+        raise UsageError("--new, --due and --mistakes exclude each other; use one (or none for due and new).")
+    filters = library.Filters(library.parse_difficulty(difficulty),
+                              tuple(t.value for t in qtype) if qtype else library.QUESTION_TYPES)
     if extra_new and (due or mistakes):
-        raise _exit(_terminal(ctx), "Error: --extra-new adds new questions; it does not go with --due or --mistakes.",
-                    ExitCode.USAGE)
+        raise UsageError("--extra-new adds new questions; it does not go with --due or --mistakes.")
     mode = "new" if new else "due" if due else "mistakes" if mistakes else "all"
     _study(ctx, topic, count, mode, seed, bank, interactive, filters, extra_new)
 
@@ -210,6 +236,7 @@ def review(
 def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, extra_new: int = 0) -> None:
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.errors import Interrupted
     from lambda_prep.study.session import Quiz, Summary
     from lambda_prep.study.store import StoreError
     from lambda_prep.views import quiz as view
@@ -229,19 +256,28 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
-        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow)
+        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now, extra_new))
+        saved = lambda: f"{len(summary.outcomes)} answer{'s' if len(summary.outcomes) != 1 else ''} saved"  # noqa: E731
         try:
             runner.run(plan.questions, summary)
         except KeyboardInterrupt:
-            view.show_summary(term, summary, library.upcoming(store, banks, utcnow(), config.day_start_hour),
-                              utcnow())
-            saved = len(summary.outcomes)
-            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved.",
-                        ExitCode.INTERRUPTED) from None
+            try:
+                view.show_summary(term, summary, library.upcoming(store, banks, utcnow(), config.day_start_hour),
+                                  utcnow())
+            except OSError:  # `quiz | tee`: the same Ctrl-C ended the reader of stdout
+                from lambda_prep.terminal import silence_stdout
+
+                silence_stdout()
+            raise Interrupted(f"\nInterrupted. {saved()}.") from None
         except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+            # Saving an answer failed (disk full, lock, damage): say what was kept before the cause.
+            exc.message = f"this answer was not saved ({saved()} before it): {exc.message}"
+            raise
         now = utcnow()
         view.show_summary(term, summary, library.upcoming(store, banks, now, config.day_start_hour), now)
+        if summary.over_limit:
+            term.echo(f"{summary.over_limit} new question{'s' if summary.over_limit != 1 else ''} not asked: "
+                      f"another quiz reached today's limit of {config.new_per_day} new questions meanwhile.")
         if summary.ended_early:
             term.echo("Input ended; answers given so far are saved.")
         _plan_line(term, library.plan_status(store, banks))
@@ -321,14 +357,14 @@ def reset(
     """
     term = _terminal(ctx)
     topic_name = None
-    if topic:
+    if topic is not None:  # "" too: an empty variable in a script must not mean "everything"
         banks = _load_banks(term)
         topic_name = _topics_or_exit(term, [topic], banks)[0]
     what = f"your progress in {topic_name}" if topic_name else "all your progress"
     if not yes:
         if not term.interactive:
-            raise _exit(term, f"Error: refusing to forget {what} without confirmation; no terminal to ask. "
-                              f"Pass --yes to confirm.", ExitCode.USAGE)
+            raise UsageError(f"refusing to forget {what} without confirmation; no terminal to ask. "
+                             f"Pass --yes to confirm.")
         if not term.confirm(f"Forget {what}? This cannot be undone.", default=False):
             term.echo("Nothing changed.")
             return
@@ -358,31 +394,18 @@ def config(
     from lambda_prep import library, paths
 
     term = _terminal(ctx)
-    store = _open_store(term)
-    try:
+    with _open_store(term) as store:
         if name is not None and value is not None:
-            try:
-                stored = library.set_setting(store, name, value)
-            except library.UsageError as exc:
-                raise _exit(term, f"Error: {exc}", ExitCode.USAGE) from None
-            term.echo(f"{name} = {stored}")
-            return
-        current = library.settings(store)
-        extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
-    finally:
-        store.close()
-    values = {"desired-retention": current.desired_retention, "new-per-day": current.new_per_day,
-              "day-start-hour": current.day_start_hour, "exam-pass-mark": current.exam_pass_mark}
-    if name is not None:
-        if name not in values:
-            raise _exit(term, f"Error: unknown setting {name!r}; settings: {', '.join(values)}", ExitCode.USAGE)
-        term.echo(str(values[name]))
-        return
-    for key, val in values.items():
-        term.echo(f"{key:<18} {val:<6} {library.SETTINGS[key][4]}")
-    for key, val in extra.items():
-        term.echo(f"{key:<18} {val}")
-    term.echo(f"{'data directory':<18} {paths.data_dir()}")
+            term.echo(f"{name} = {library.set_setting(store, name, value)}")
+        elif name is not None:
+            term.echo(str(library.get_setting(store, name)))
+        else:
+            for key, val, meaning in library.setting_rows(store):
+                term.echo(f"{key:<18} {val:<6} {meaning}")
+            extra = {"interview plan": library.plan_summary(store), "fsrs weights": library.weights_summary(store)}
+            for key, val in extra.items():
+                term.echo(f"{key:<18} {val}")
+            term.echo(f"{'data directory':<18} {paths.data_dir()}")
 
 
 @app.command()
@@ -561,8 +584,8 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
     import sys
 
     from lambda_prep import library
+    from lambda_prep.errors import Interrupted
     from lambda_prep.study.scheduler import utcnow
-    from lambda_prep.study.store import StoreError
     from lambda_prep.terminal import Terminal
     from lambda_prep.views import exam as view
 
@@ -572,11 +595,8 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
     with _progress(term) as (banks, store):
         topic_names = _topics_or_exit(term, topic_args, banks)
         ui = view.InteractiveExamUI(ask_term) if ask_term.interactive else view.PlainExamUI(ask_term)
-        try:
-            runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
-                                          pass_mark=pass_mark, seed=seed, clock=utcnow)
-        except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+        runner = library.prepare_exam(store, banks, ui, topic_names=topic_names, count=count, minutes=minutes,
+                                      pass_mark=pass_mark, seed=seed, clock=utcnow)
         if not runner.slots:
             where = f" in {', '.join(topic_names)}" if topic_names else ""
             raise _exit(term, f"Error: no choice questions{where} to build an exam from.")
@@ -585,11 +605,8 @@ def _exam(ctx, count, minutes, topic_args, seed, pass_mark, as_json, interactive
             result = runner.run()
         except KeyboardInterrupt:
             saved = len(runner.slots) - len(runner.unanswered())
-            raise _exit(term, f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
-                              f"the exam is recorded as incomplete.",
-                        ExitCode.INTERRUPTED) from None
-        except StoreError as exc:
-            raise _exit(term, f"Error: {exc}") from None
+            raise Interrupted(f"\nInterrupted. {saved} answer{'s' if saved != 1 else ''} saved; "
+                              f"the exam is recorded as incomplete.") from None
     _emit(term, result.to_json() if as_json else result, as_json, view.show_result)
 
 

@@ -8,3 +8,4 @@ class ExitCode(IntEnum):
     ERROR = 1  # something is wrong: invalid bank, damaged database, nothing to do
     USAGE = 2  # a wrong argument or input; the message says what is valid
     INTERRUPTED = 130  # Ctrl-C; answers given so far are kept
+    BROKEN_PIPE = 141  # the reader of our output went away (`stats | head -1`): 128 + SIGPIPE, as Unix tools

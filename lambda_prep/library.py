@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_prep import paths, topics
-
-
-class UsageError(Exception):
-    """A wrong argument; the message says what is valid (exit 2)."""
+from lambda_prep.errors import UsageError  # noqa: F401  (re-exported: library.UsageError)
 
 
 def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True):
@@ -22,7 +19,11 @@ def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True
 
     sources = [paths.builtin_banks_dir()]
     user_dir = paths.user_banks_dir()
-    if include_user and user_dir.is_dir():
+    try:
+        has_user_banks = include_user and user_dir.is_dir()
+    except OSError:  # an unusable data folder is reported by the store, with what to do
+        has_user_banks = False
+    if has_user_banks:
         sources.append(user_dir)
     sources.extend(extra or [])
     return load_banks(sources, cache=paths.cache_dir(), display_root=Path.cwd())
@@ -34,48 +35,37 @@ def open_store():
     return Store(paths.database_path())
 
 
-# --- settings -----------------------------------------------------------------------------------
-
-SETTINGS = {
-    # name: (store key, parse, low, high, meaning)
-    "desired-retention": ("desired_retention", float, 0.70, 0.99,
-                          "the recall probability FSRS schedules for (higher = more reviews)"),
-    "new-per-day": ("new_per_day", int, 0, 1000, "new questions introduced per day"),
-    "day-start-hour": ("day_start_hour", int, 0, 23, "local hour when a new study day starts (like Anki's 4 AM)"),
-    "exam-pass-mark": ("exam_pass_mark", int, 1, 100, "percent of right answers needed to pass an exam"),
-}
+# --- settings (defined once, in study/settings.py) -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Settings:
-    desired_retention: float
-    new_per_day: int
-    day_start_hour: int
-    exam_pass_mark: int = 72
+def settings(store):
+    """The learner's settings, parsed and range-checked (study.settings.Settings)."""
+    return store.read_settings()
 
 
-def settings(store) -> Settings:
-    raw = store.settings()
-    return Settings(float(raw["desired_retention"]), int(raw["new_per_day"]), int(raw["day_start_hour"]),
-                    int(raw["exam_pass_mark"]))
+def setting_rows(store) -> list[tuple[str, object, str]]:
+    """(name, current value, meaning) of every setting, for `config`."""
+    from lambda_prep.study.settings import SETTINGS
+
+    current = settings(store)
+    return [(s.name, current.value(s), s.meaning) for s in SETTINGS]
+
+
+def get_setting(store, name: str):
+    """The current value of one setting; UsageError for an unknown name."""
+    from lambda_prep.study.settings import lookup
+
+    setting = lookup(name)
+    return settings(store).value(setting)
 
 
 def set_setting(store, name: str, value: str) -> str:
-    if name not in SETTINGS:
-        import difflib
+    """Check and store one setting; UsageError says the valid names or range."""
+    from lambda_prep.study.settings import lookup
 
-        close = difflib.get_close_matches(name, list(SETTINGS), n=1)
-        hint = f" Did you mean {close[0]}?" if close else ""
-        raise UsageError(f"unknown setting {name!r}; settings: {', '.join(SETTINGS)}.{hint}")
-    key, parse, low, high, meaning = SETTINGS[name]
-    try:
-        parsed = parse(value)
-    except ValueError:
-        raise UsageError(f"{name} must be a {'whole number' if parse is int else 'number'} "
-                         f"from {low} to {high}, got {value!r}") from None
-    if not low <= parsed <= high:
-        raise UsageError(f"{name} must be from {low} to {high} ({meaning}), got {value}")
-    store.set_setting(key, str(parsed))
+    setting = lookup(name)
+    parsed = setting.parse(value)
+    store.set_setting(setting.key, str(parsed))
     return str(parsed)
 
 
@@ -91,7 +81,7 @@ def resolve_topics(requested: list[str], banks) -> list[str]:
         if topic is None:
             close = topics.suggest(text, known)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
-            raise UsageError(f"unknown topic {text!r}.{hint} See: lambda-prep topics")
+            raise UsageError(f"unknown topic {text!r}.{hint} Topics: {', '.join(sorted(known))}")
         resolved.append(topic)
     return resolved
 
@@ -113,6 +103,7 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     from lambda_prep.study.scheduler import Scheduler, day_bounds
 
     config = settings(store)
+    store.ensure_writable()  # a read-only or full store is reported now, before any answer is typed
     # An interview plan in force sets today's retention, new questions and the due-date cap.
     today = planning.for_quiz(store, banks.questions, now, config.day_start_hour, config.desired_retention)
     if today is not None:
@@ -133,6 +124,13 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
                         count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
                         new_topics=today.topics if today else ())
     return scheduler, rng, plan, config
+
+
+def new_limit(config, now: dt.datetime, extra_new: int = 0) -> tuple[dt.datetime, int]:
+    """(start of today's study day, new questions allowed today): what a quiz claims new questions against."""
+    from lambda_prep.study.scheduler import day_bounds
+
+    return day_bounds(now, config.day_start_hour)[0], config.new_per_day + extra_new
 
 
 def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: list[str] = ()) -> dict:
@@ -189,17 +187,6 @@ def export_progress(store, path: Path, now: dt.datetime) -> int:
     return len(data["reviews"])
 
 
-def _valid_setting(key: str, value: str) -> bool:
-    """Whether a stored setting (by its store key) holds a value this release accepts."""
-    for _name, (store_key, parse, low, high, _meaning) in SETTINGS.items():
-        if store_key == key:
-            try:
-                return low <= parse(value) <= high
-            except ValueError:
-                return False
-    return False
-
-
 def import_progress(store, path: Path):
     """Merge a progress export into the store; returns the ImportReport."""
     from lambda_prep.portability import progress
@@ -208,9 +195,11 @@ def import_progress(store, path: Path):
     data = progress.read_export(path)  # ProgressFileError before anything changes
     # Seeded fuzz: a replay gives the same due dates on every machine and every import.
     scheduler = Scheduler(settings(store).desired_retention, fuzz=True, seed=0)
-    report = progress.merge(store, data, scheduler, accept_setting=_valid_setting)
+    from lambda_prep.study.settings import BY_KEY, valid_stored
+
+    report = progress.merge(store, data, scheduler, accept_setting=valid_stored)
     # Name settings as `config` does (new-per-day), not by their store keys.
-    label = {store_key: name for name, (store_key, *_rest) in SETTINGS.items()}
+    label = {key: setting.name for key, setting in BY_KEY.items()}
     report.settings_taken = {label[k]: v for k, v in report.settings_taken.items()}
     report.settings_differ = {label[k]: v for k, v in report.settings_differ.items()}
     return report

@@ -31,6 +31,8 @@ class Terminal:
             self.interactive = self.stdin_isatty and self.stdout_isatty and os.environ.get("TERM") != "dumb"
         if os.environ.get("NO_COLOR"):
             self.no_color = True
+        for stream in (self.stdout, self.stderr):
+            _degrade_symbols(stream)
         self._console = None
         self._err_console = None
 
@@ -53,9 +55,11 @@ class Terminal:
         from rich.console import Console
 
         width = None if isatty else int(os.environ.get("COLUMNS", "100") or 100)
-        return Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
-                       width=width, highlight=False,
-                       emoji=False, color_system="auto" if isatty and not self.no_color else None)
+        console = Console(file=stream, no_color=self.no_color, force_terminal=isatty or None,
+                          width=width, highlight=False,
+                          emoji=False, color_system="auto" if isatty and not self.no_color else None)
+        console.on_broken_pipe = _broken_pipe  # rich would exit 1 itself; the CLI's error boundary decides
+        return console
 
     def echo(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -120,16 +124,16 @@ class Terminal:
         """Interactive: arrow keys + Enter. Returns the chosen text."""
         import questionary  # lazy: prompt_toolkit costs ~100 ms
 
-        return questionary.select(message, choices=list(choices), default=default,
-                                  qmark="?", instruction=" ").unsafe_ask()
+        return _ask(questionary.select(message, choices=list(choices), default=default,
+                                       qmark="?", instruction=" "))
 
     def checkbox(self, message: str, choices: Sequence[str], *, checked: Sequence[str] = ()) -> list[str]:
         """Interactive: space ticks, Enter submits. Returns the ticked texts (`checked` start ticked)."""
         import questionary
 
         items = [questionary.Choice(c, checked=c in checked) for c in choices] if checked else list(choices)
-        return questionary.checkbox(message, choices=items, qmark="?",
-                                    instruction="(space ticks, enter submits)").unsafe_ask()
+        return _ask(questionary.checkbox(message, choices=items, qmark="?",
+                                         instruction="(space ticks, enter submits)"))
 
     def edit(self, message: str, *, toolbar=None) -> str:
         """Interactive multi-line editor: Enter starts a new line; Ctrl-D (or Esc then Enter) finishes.
@@ -154,13 +158,13 @@ class Terminal:
     def text(self, message: str) -> str:
         import questionary
 
-        return questionary.text(message, qmark="?", multiline=False).unsafe_ask()
+        return _ask(questionary.text(message, qmark="?", multiline=False))
 
     def confirm(self, message: str, *, default: bool = False) -> bool:
         if self.interactive:
             import questionary
 
-            return bool(questionary.confirm(message, default=default, qmark="?").unsafe_ask())
+            return bool(_ask(questionary.confirm(message, default=default, qmark="?")))
         answer = self.read_line(f"{message} [{'Y/n' if default else 'y/N'}] ").strip().lower()
         return default if not answer else answer in ("y", "yes")
 
@@ -188,6 +192,65 @@ class _Progress:
         if self._progress is not None:
             self._progress.__exit__(*exc)
         return False
+
+
+def _ask(question):
+    """Run a questionary prompt; Ctrl-D (EOFError from prompt_toolkit) ends input as in plain mode."""
+    try:
+        return question.unsafe_ask()
+    except EOFError:
+        raise EndOfInput() from None
+
+
+# Symbols the views print, and what they become on an output that cannot encode them
+# (PYTHONIOENCODING=ascii, an old locale); anything else becomes "?".
+_ASCII = {"·": "-", "✓": "+", "✗": "x", "…": "...", "—": "-", "–": "-", "→": "->", "←": "<-", "≤": "<=", "≥": ">=",
+          "×": "x", "’": "'", "‘": "'", "“": '"', "”": '"', "█": "#", "▏": "|", "░": ".", "▒": ":", "▓": "#",
+          "•": "*", "↑": "^", "↓": "v", "µ": "u", "≈": "~"}
+
+
+def _ascii_fallback(error: UnicodeEncodeError):
+    text = error.object[error.start:error.end]
+    return "".join(_ASCII.get(ch, "?") for ch in text), error.end
+
+
+def _degrade_symbols(stream) -> None:
+    """Make a stream that cannot encode our symbols print ASCII stand-ins instead of crashing."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding or not hasattr(stream, "reconfigure"):
+        return
+    try:
+        "✓·…".encode(encoding)
+        return
+    except (UnicodeEncodeError, LookupError):
+        pass
+    import codecs
+
+    try:
+        codecs.lookup_error("lambda_prep_ascii")
+    except LookupError:
+        codecs.register_error("lambda_prep_ascii", _ascii_fallback)
+    try:
+        stream.reconfigure(errors="lambda_prep_ascii")
+    except (ValueError, OSError):
+        pass
+
+
+def _broken_pipe() -> None:
+    import errno
+
+    raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+
+def silence_stdout() -> None:
+    """The reader of stdout is gone (`quiz | tee` after Ctrl-C, `stats | head -1`): send the rest of our
+    output nowhere, so flushing at exit cannot fail again and change the exit code."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file descriptor (tests): nothing to flush at exit
 
 
 def _isatty(stream) -> bool:

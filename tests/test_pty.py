@@ -51,3 +51,67 @@ def test_ctrl_c_mid_quiz_keeps_answers_and_exits_130(data_home, sample_bank):
     assert child.exitstatus == 130
     db = sqlite3.connect(data_home / "progress.db")
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("key,says,code", [("d", "Input ended; answers given so far are saved.", 0),
+                                           ("c", "Interrupted. 1 answer saved.", 130)])
+def test_ctrl_d_or_c_at_were_you_sure_keeps_the_answer_and_shows_the_summary(key, says, code, data_home,
+                                                                             sample_bank):
+    child = spawn(data_home, sample_bank)
+    child.expect("Your answer")
+    child.send(DOWN * 3)
+    child.send(ENTER)
+    if child.expect(["Were you sure", r"\[2/"]) != 0:
+        pytest.skip("this answer was not fast enough to be asked 'Were you sure?'")
+    child.sendcontrol(key)
+    child.expect("This session")
+    child.expect(says)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    db = sqlite3.connect(data_home / "progress.db")
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1  # the picked answer, as unsure
+
+
+def test_ctrl_c_with_output_piped_exits_130_with_a_message(data_home, sample_bank):
+    # `lambda-prep quiz | tee log`: Ctrl-C ends tee too, so the summary cannot be written to stdout.
+    import signal
+    import subprocess
+    import time
+
+    master, slave = os.openpty()
+    read_end, write_end = os.pipe()
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(data_home)}
+    quiz = subprocess.Popen([EXE, "quiz", "--bank", str(sample_bank), "--topic", "sample", "--seed", "1"],
+                            stdin=slave, stdout=write_end, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    os.close(write_end)
+    reader = subprocess.Popen(["cat"], stdin=read_end, stdout=subprocess.DEVNULL)
+    os.close(read_end)
+    deadline = time.monotonic() + 20
+    while not (data_home / "progress.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    os.write(master, b"1\n")
+    while time.monotonic() < deadline:
+        db = sqlite3.connect(data_home / "progress.db")
+        if db.execute("SELECT count(*) FROM reviews").fetchone()[0]:
+            break
+        time.sleep(0.1)
+    reader.send_signal(signal.SIGINT)
+    reader.wait()
+    quiz.send_signal(signal.SIGINT)
+    stderr = quiz.stderr.read().decode()
+    assert quiz.wait(timeout=20) == 130
+    assert "Interrupted. 1 answer saved." in stderr and "Traceback" not in stderr
+    os.close(master)
+    os.close(slave)
+
+
+def test_an_ascii_only_output_does_not_crash_the_quiz(data_home, sample_bank):
+    import subprocess
+
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(data_home), "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([EXE, "quiz", "--bank", str(sample_bank), "--topic", "sample", "--seed", "1"],
+                            input="1\n2\n", capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "[1/4] sample - one answer" in result.stdout  # the middle dot degraded to "-"

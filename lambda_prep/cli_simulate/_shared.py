@@ -8,7 +8,6 @@ from typing import Any, Callable
 
 import typer
 
-from lambda_prep.exit_codes import ExitCode
 
 app = typer.Typer(
     help="Watch Lambda behave: small deterministic models drawn in the terminal.",
@@ -71,8 +70,8 @@ def simulate(ctx: typer.Context, name: str, build: Callable[[Callable[[int], Non
         else:
             result = build(None)
     except ParamError as exc:
-        term.error(f"Error: {exc}\nSee: lambda-prep simulate {name} --help")
-        raise typer.Exit(int(ExitCode.USAGE)) from None
+        exc.advice = f"See: lambda-prep simulate {name} --help"
+        raise  # printed, with exit 2, by the one error boundary (lambda_prep/errors.py)
     if as_json:
         term.echo(json.dumps(result.to_json(), indent=2, sort_keys=False))
         return

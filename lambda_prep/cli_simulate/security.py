@@ -20,22 +20,50 @@ def _pairs(values: List[str], option: str, what: str) -> tuple[tuple[str, str], 
     return tuple(out)
 
 
+MAX_POLICY_BYTES = 64 * 1024  # IAM policies are at most 10-20 KB; anything bigger is not one
+
+
 def _read_policy(path: Path, option: str) -> tuple[dict, str]:
+    """Read a JSON policy: a regular file only (never a device, FIFO or folder), at most 64 KB, checked
+    before reading, so /dev/zero or a FIFO cannot eat memory or block; any parse failure is exit 2."""
     import json
+    import os
+    import stat
 
     from lambda_prep.sims.common import ParamError
 
     source = f"{option} {path}"
     try:
-        text = path.read_text(encoding="utf-8")
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then tells what it is.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ParamError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else \
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a regular file"
+            raise ParamError(f"{source}: {kind}; give a JSON policy file")
+        if info.st_size > MAX_POLICY_BYTES:
+            raise ParamError(f"{source}: {info.st_size:,} bytes; a policy file must be at most "
+                             f"{MAX_POLICY_BYTES // 1024} KB (IAM policies are at most 10-20 KB)")
+        data = os.read(fd, MAX_POLICY_BYTES + 1)
+    except OSError as exc:
+        raise ParamError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ParamError(f"{source}: not UTF-8 text") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ParamError(f"{source}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise ParamError(f"{source}: nested too deeply to be a policy") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParamError(f"{source}: not a policy: {str(exc).split(':')[0]}") from None
     return document, source
 
 

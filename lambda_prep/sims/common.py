@@ -6,15 +6,23 @@ import math
 import random
 from typing import Sequence
 
-
-class ParamError(ValueError):
-    """A parameter outside its valid range. The message says the range and why."""
+from lambda_prep.errors import UsageError
 
 
-def check_range(name: str, value: float, low: float, high: float | None = None, *, why: str = "") -> None:
-    """Raise ParamError unless low <= value <= high (high None: no upper bound)."""
+class ParamError(UsageError, ValueError):
+    """A parameter outside its valid range (exit 2). The message says the range and why."""
+
+
+def check_range(name: str, value: float, low: float, high: float | None = None, *, why: str = "",
+                or_value: float | None = None) -> None:
+    """Raise ParamError unless low <= value <= high (high None: no upper bound), or value == or_value
+    (a special value outside the range, such as 0 = "all at once" or -1 = "no limit")."""
+    if or_value is not None and value == or_value:
+        return
     if value is None or (isinstance(value, float) and math.isnan(value)) or value < low or (high is not None and value > high):
         span = f"at least {_fmt(low)}" if high is None else f"from {_fmt(low)} to {_fmt(high)}"
+        if or_value is not None:
+            span = f"{_fmt(or_value)} or {span}"
         reason = f" ({why})" if why else ""
         raise ParamError(f"--{name.replace('_', '-')} must be {span}, got {_fmt(value)}{reason}")
 

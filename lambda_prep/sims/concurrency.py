@@ -106,30 +106,31 @@ class Params:
             check_range("concurrency_limit", self.concurrency_limit, 0, self.max_reserved,
                         why=f"reserved concurrency may use at most the account limit ({self.account_limit:,}) "
                             "minus the 100 that must stay unreserved")
+        # The SQS options' ranges are checked even without --sqs: a typo is reported, not ignored.
+        check_range("sqs_messages", self.sqs_messages, 1, 100_000,
+                    why="messages waiting in the queue; the model stops at 100,000")
+        check_range("batch_size", self.batch_size, 1, 10_000,
+                    why="SQS event source mapping batch size: 1 to 10,000 for a standard queue")
+        check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
+                    why="SQS visibility timeout: 0 s to 12 h")
+        check_range("max_receive_count", self.max_receive_count, 1, 1_000,
+                    why="the redrive policy's maxReceiveCount: 1 to 1,000")
+        if self.max_concurrency is not None:
+            check_range("max_concurrency", self.max_concurrency, 2, SQS_MAX_BATCHES,
+                        why="ScalingConfig.MaximumConcurrency of an SQS event source mapping is 2 to 1,000")
+        if self.sqs_reserved is not None:
+            if self.max_reserved < 1:
+                raise ParamError(f"--sqs-reserved cannot be set with --account-limit {self.account_limit:,} "
+                                 "(at least 100 must stay unreserved)")
+            check_range("sqs_reserved", self.sqs_reserved, 1, self.max_reserved,
+                        why="the SQS function's reserved concurrency: at least 1, at most the account "
+                            "limit minus the 100 that must stay unreserved")
         if self.sqs:
-            check_range("sqs_messages", self.sqs_messages, 1, 100_000,
-                        why="messages waiting in the queue; the model stops at 100,000")
-            check_range("batch_size", self.batch_size, 1, 10_000,
-                        why="SQS event source mapping batch size: 1 to 10,000 for a standard queue")
-            check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
-                        why="SQS visibility timeout: 0 s to 12 h")
             if self.visibility_timeout_s * 1000 < self.duration_ms:
                 raise ParamError(
                     f"--visibility-timeout-s must be at least the handler time ({self.duration_ms / 1000:g} s), "
                     f"got {self.visibility_timeout_s:g} (Lambda rejects an SQS mapping whose function "
                     "timeout exceeds the queue's visibility timeout; AWS recommends 6x)")
-            check_range("max_receive_count", self.max_receive_count, 1, 1_000,
-                        why="the redrive policy's maxReceiveCount: 1 to 1,000")
-            if self.sqs_reserved is not None:
-                if self.max_reserved < 1:
-                    raise ParamError(f"--sqs-reserved cannot be set with --account-limit {self.account_limit:,} "
-                                     "(at least 100 must stay unreserved)")
-                check_range("sqs_reserved", self.sqs_reserved, 1, self.max_reserved,
-                            why="the SQS function's reserved concurrency: at least 1, at most the account "
-                                "limit minus the 100 that must stay unreserved")
-            if self.max_concurrency is not None:
-                check_range("max_concurrency", self.max_concurrency, 2, SQS_MAX_BATCHES,
-                            why="ScalingConfig.MaximumConcurrency of an SQS event source mapping is 2 to 1,000")
 
 
 # --- the SQS panel ------------------------------------------------------------------------------

@@ -571,10 +571,10 @@ def check_traffic(params, *, max_requests: int) -> None:
                 why="requests per second; the model stops at 100,000")
     check_range("requests", params.requests, 1, max_requests,
                 why=f"the number of requests to simulate; the model stops at {max_requests // 1_000_000} million")
-    if params.pattern == "burst":
-        check_range("burst_size", params.burst_size, 1 if params.arrival_rate == 0 else 0, 100_000,
-                    why="requests in each burst (at least 1 when --arrival-rate is 0)")
-        check_range("burst_every_s", params.burst_every_s, 1, 86_400, why="seconds between bursts")
-        check_range("burst_at_s", params.burst_at_s, 0, 86_400, why="when the first burst starts")
+    # Burst options are checked even without --pattern burst: a typo there is reported, not ignored.
+    check_range("burst_size", params.burst_size, 1 if params.pattern == "burst" and params.arrival_rate == 0 else 0,
+                100_000, why="requests in each burst (at least 1 when --arrival-rate is 0)")
+    check_range("burst_every_s", params.burst_every_s, 1, 86_400, why="seconds between bursts")
+    check_range("burst_at_s", params.burst_at_s, 0, 86_400, why="when the first burst starts")
     check_range("duration_ms", params.duration_ms, 1, MAX_TIMEOUT_MS,
                 why="handler time; a function times out after at most 900 s")

@@ -101,8 +101,8 @@ class Params:
             raise ParamError(f"--fargate-vcpu must be one of {', '.join(f'{v:g}' for v in FARGATE_VCPU)}, "
                              f"got {self.fargate_vcpu:g} (Fargate task sizes)")
         check_range("fargate_gb", self.fargate_gb, 0.5, 120, why="Fargate task memory in GB")
-        check_range("fargate_rps_per_task", self.fargate_rps_per_task, 0, 1e6,
-                    why="requests per second one task can serve; 0 = one task is always enough (F10's assumption)")
+        check_range("fargate_rps_per_task", self.fargate_rps_per_task, 0.001, 1e6, or_value=0,
+                    why="requests per second one task can serve; 0 = one task is always enough (a model assumption)")
 
 
 @dataclass

@@ -46,6 +46,8 @@ SQS_POLLERS = 5  # AWS: an SQS mapping starts with 5 concurrent batches (model: 
 STREAM_POLL_INTERVAL_S = 1.0  # AWS: each shard is polled at a base rate of once per second
 STREAM_BACKOFF_START_S = 1.0  # model assumption (stream retry timing is not documented)
 STREAM_BACKOFF_MAX_S = 300.0  # model assumption
+MAX_SQS_RECEIVES = 2_000_000  # expected receives in an sqs run (the default 1M events need 1.4M)
+MAX_SQS_TRACED_RECEIVES = 250_000  # receives of the traced events, whose every step is kept
 TRACE_LIMIT = 2_000  # events whose step-by-step story is kept (examples are chosen among them)
 MAX_EXAMPLES = 5
 SHARD_LOG_LIMIT = 200
@@ -100,7 +102,7 @@ class Params:
     def validate(self) -> None:
         check_range("failure_rate", self.failure_rate, 0, 1, why="a probability per attempt")
         check_range("events", self.events, 1, 1_000_000, why="model limit")
-        check_range("arrival_rate", self.arrival_rate, 0, 10_000,
+        check_range("arrival_rate", self.arrival_rate, 0.001, 10_000, or_value=0,
                     why="events per second; 0 puts every event in the queue at t = 0")
         check_range("timeout_s", self.timeout_s, 1, 900, why="Lambda's function timeout is 1 s to 900 s")
         check_range("duration_ms", self.duration_ms, 1, 900_000, why="handler time; above the timeout it times out")
@@ -108,12 +110,24 @@ class Params:
                     why="the number of the event that always fails; 0 = none")
         if self.on_failure not in ON_FAILURE:
             raise ParamError(f"--on-failure must be one of {', '.join(ON_FAILURE)}, got {self.on_failure!r}")
-        if self.source == "async":
-            check_range("max_retries", self.max_retries, 0, 2,
-                        why="asynchronous invocation allows 0-2 retries: MaximumRetryAttempts, default 2")
-            check_range("max_event_age_s", self.max_event_age_s, 60, 21_600,
-                        why="MaximumEventAgeInSeconds is 60 s to 6 h, default 6 h")
-        elif self.source == "sqs":
+        # Every option's range is checked whatever the source, so a typo in an option that does not
+        # apply to this source is reported instead of silently ignored.
+        check_range("max_retries", self.max_retries, 0, 2,
+                    why="asynchronous invocation allows 0-2 retries: MaximumRetryAttempts, default 2")
+        check_range("max_event_age_s", self.max_event_age_s, 60, 21_600,
+                    why="MaximumEventAgeInSeconds is 60 s to 6 h, default 6 h")
+        check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
+                    why="SQS visibility timeout is 0 s to 12 h, default 30 s")
+        check_range("max_receive_count", self.max_receive_count, 1, 1_000,
+                    why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
+        check_range("batch_size", self.batch_size, 1, 10_000, why="SQS and stream mapping batch size")
+        check_range("max_retry_attempts", self.max_retry_attempts, 0, 10_000, or_value=-1,
+                    why="stream: -1 (the default) retries until the record expires")
+        check_range("max_record_age_s", self.max_record_age_s, 60, 604_800, or_value=-1,
+                    why="stream: -1 (the default) means no limit; otherwise 60 s to 7 days")
+        check_range("retention_hours", self.retention_hours, 24, 8_760,
+                    why="stream: Kinesis retention is 24 h (default) to 365 days; DynamoDB Streams keep 24 h")
+        if self.source == "sqs":
             if self.on_failure != "dlq":
                 raise ParamError("--on-failure must be dlq for --source sqs (the dead-letter queue belongs to the "
                                  "queue: its redrive policy moves a message after maxReceiveCount receives)")
@@ -125,22 +139,26 @@ class Params:
                     f"{_num(self.visibility_timeout_s)} (Lambda rejects an SQS event source mapping whose function "
                     f"timeout exceeds the queue's visibility timeout; AWS recommends 6 x the timeout, "
                     f"{_num(6 * self.timeout_s)} s)")
-            check_range("max_receive_count", self.max_receive_count, 1, 1_000,
-                        why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
             check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
-        else:
+            # The model simulates every receive and keeps each step of the first TRACE_LIMIT messages:
+            # bound both so a run takes seconds and well under 1 GB (1,000 events x 1,000 receives took
+            # 6-24 s and 0.5 GB; 100,000 x 1,000 took 4 minutes at 1 GB).
+            p, m = self.failure_rate, self.max_receive_count
+            per_message = m if p >= 1 else (1 - p ** m) / (1 - p)
+            for label, messages, limit in (("--events", self.events, MAX_SQS_RECEIVES),
+                                           (f"the first {TRACE_LIMIT:,} events (traced step by step)",
+                                            min(self.events, TRACE_LIMIT), MAX_SQS_TRACED_RECEIVES)):
+                if messages * per_message > limit:
+                    raise ParamError(
+                        f"{label} x receives per message must be at most {limit:,}, got {messages:,} x "
+                        f"{per_message:,.4g} = {messages * per_message:,.0f} (each message is received up to "
+                        f"--max-receive-count times at --failure-rate {p:g}; the model simulates every receive: "
+                        f"lower --events, --max-receive-count or --failure-rate)")
+        elif self.source == "stream":
             if self.on_failure == "dlq":
                 raise ParamError("--on-failure must be destination or none for --source stream (a stream mapping "
                                  "has no DLQ; its on-failure destination is an SQS queue, SNS topic or S3 bucket)")
             check_range("batch_size", self.batch_size, 1, 10_000, why="Kinesis mapping batch size, default 100")
-            if self.max_retry_attempts != -1:
-                check_range("max_retry_attempts", self.max_retry_attempts, 0, 10_000,
-                            why="-1 (the default) retries until the record expires")
-            if self.max_record_age_s != -1:
-                check_range("max_record_age_s", self.max_record_age_s, 60, 604_800,
-                            why="-1 (the default) means no limit; otherwise 60 s to 7 days")
-            check_range("retention_hours", self.retention_hours, 24, 8_760,
-                        why="Kinesis retention is 24 h (default) to 365 days; DynamoDB Streams keep 24 h")
 
 
 @dataclass

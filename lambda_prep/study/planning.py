@@ -223,7 +223,7 @@ def compute(store, questions: Sequence[Question], now: dt.datetime, day_start_ho
                        "topics_recall": [{"topic": t, "questions": n, "today": _share(by_topic_today.get(t, 0.0), n),
                                           "on_day": None} for t, n in sorted(count_by_topic.items())]})
         return report
-    usual = int(store.settings()["new_per_day"])
+    usual = store.read_settings().new_per_day
     choice = model.choose_retention(fsrs, days_left=days_left, seen=seen, unseen=unseen, budget_s=budget_s,
                                     shares=shares, seed=seed, min_new=usual)
     best = choice.best

@@ -61,8 +61,9 @@ class Scheduler:
         never the stability or difficulty FSRS computed."""
         import fsrs  # lazy: ~40 ms, only for commands that schedule
 
-        if not 0.7 <= desired_retention <= 0.99:
-            raise ValueError("desired retention must be from 0.70 to 0.99")
+        from lambda_prep.study.settings import DESIRED_RETENTION
+
+        DESIRED_RETENTION.parse(desired_retention)  # the one definition of its range (UsageError)
         self._fsrs = fsrs
         extra = {} if parameters is None else {"parameters": tuple(parameters)}
         self._scheduler = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzz, **extra)

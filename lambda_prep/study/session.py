@@ -95,6 +95,15 @@ class RecallAnswer:
     duration_s: float | None
 
 
+class AnsweredThenStopped(Exception):
+    """The UI has an answer, then the learner stopped (Ctrl-C or Ctrl-D) at a follow-up prompt such as
+    "Were you sure?": the quiz saves `answer` first, then stops as `stop` asks."""
+
+    def __init__(self, answer: ChoiceAnswer | RecallAnswer, stop: BaseException):
+        super().__init__("answered, then stopped")
+        self.answer, self.stop = answer, stop
+
+
 @dataclass(frozen=True)
 class Outcome:
     question: Question
@@ -121,6 +130,7 @@ class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     ended_early: bool = False  # input ran out before the last question
+    over_limit: int = 0  # new questions skipped: another quiz used up today's limit meanwhile
 
     def by_topic(self) -> dict[str, tuple[int, int]]:
         """topic -> (answered, correct)."""
@@ -137,8 +147,12 @@ def words_in(question: Question, choices: Sequence[str]) -> int:
 
 class Quiz:
     def __init__(self, store: Store, scheduler: Scheduler, ui: QuizUI, *, rng: random.Random,
-                 clock: Callable[[], dt.datetime]):
+                 clock: Callable[[], dt.datetime], new_limit: tuple[dt.datetime, int] | None = None):
+        """new_limit: (start of the study day, new questions allowed per day); each new question then
+        claims a slot in the store just before it is shown, so quizzes running at once share the limit."""
         self.store, self.scheduler, self.ui, self.rng, self.clock = store, scheduler, ui, rng, clock
+        self.new_limit = new_limit
+        self._stop: BaseException | None = None  # Ctrl-C or Ctrl-D that came right after an answer
 
     def run(self, questions: Sequence[Question], summary: Summary | None = None) -> Summary:
         """Ask each question; save each answer before the next. Failed questions come back once
@@ -155,12 +169,19 @@ class Quiz:
         try:
             while queue:
                 question = queue.pop(0)
+                if not self._may_introduce(question):
+                    summary.over_limit += 1
+                    total -= 1
+                    continue
                 position += 1
                 outcome = self.ask(question, position, total)
                 if question.id in retried:
                     outcome = replace(outcome, repeat=True)
                 summary.outcomes.append(outcome)
                 self.ui.show_outcome(outcome, self.clock())
+                if self._stop is not None:  # the learner stopped right after answering: saved, shown, now stop
+                    stop, self._stop = self._stop, None
+                    raise stop
                 if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
                     retried.add(question.id)
                     queue.append(question)
@@ -171,6 +192,12 @@ class Quiz:
         except EndOfInput:
             summary.ended_early = True
         return summary
+
+    def _may_introduce(self, question: Question) -> bool:
+        if self.new_limit is None or self.store.card(question.id) is not None:
+            return True
+        since, limit = self.new_limit
+        return self.store.claim_new(question.id, question.topic, since, limit, self.clock())
 
     def ask(self, question: Question, position: int, total: int) -> Outcome:
         if question.type == "recall":
@@ -183,7 +210,10 @@ class Quiz:
         choices = list(question.choices)
         if question.type != "true-false":
             self.rng.shuffle(choices)
-        answer = self.ui.ask_choice(question, choices, position, total)
+        try:
+            answer = self.ui.ask_choice(question, choices, position, total)
+        except AnsweredThenStopped as partial:  # save the picked answer, then stop (see run)
+            answer, self._stop = partial.answer, partial.stop
         return record_choice(self.store, self.scheduler, question, choices, answer, self.clock())
 
 

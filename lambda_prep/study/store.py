@@ -5,26 +5,65 @@
   the card is re-read inside the transaction, so a review in one terminal is never overwritten
   by the other.
 - A file that is not a lambda-prep database, is damaged, or was written by a newer release is
-  reported (StoreError) and never replaced or reset.
-- Before migrating an existing database, a copy is kept beside it (progress.db.schema-N.bak).
+  reported (StoreError) and never replaced or reset. What goes wrong is told apart, because the
+  advice differs: damaged (restore a backup), unreadable or read-only (fix permissions), full (free
+  space); only "damaged" ever suggests moving the file aside. Bad values in rows are damage too.
+- A new database is built complete under a temporary name and then linked into place, so an empty
+  progress.db is never ours: it is reported (something truncated it), not silently started afresh.
+- Before migrating an existing database, a verified copy is kept beside it (progress.db.schema-N.bak):
+  written to a temporary name, checked, fsynced and renamed while holding the write lock, so a kill
+  half-way leaves no half copy under the backup's name.
+- The daily limit of new questions is claimed inside a write transaction before a new question is
+  shown (claim_new), so quizzes running at once never introduce more than the limit between them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import math
+import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from lambda_prep.errors import LambdaPrepError
+from lambda_prep.study import settings as settings_def
 from lambda_prep.study.scheduler import CardState, card_id_for
 
 APPLICATION_ID = 0x4C505250  # "LPRP": marks the file as ours
 BUSY_TIMEOUT_MS = 15000
+MIN_FREE_BYTES = 1 << 20  # below this, writing is refused before a question is shown
+CLAIMED = 0  # cards.state of a new question shown but not answered yet (a claim on today's limit)
+
+# SQLite primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _FULL, _CANTOPEN, _AUTH = 3, 5, 6, 8, 10, 13, 14, 23
 
 
-class StoreError(Exception):
-    """The progress database cannot be used; the message names the file and what to do."""
+class StoreError(LambdaPrepError):
+    """The progress database cannot be used; the message names the file, the advice what to do."""
+
+
+class DamagedStore(StoreError):
+    """The file's content is wrong: not SQLite, corrupt pages, a missing table, impossible values."""
+
+
+class UnreadableStore(StoreError):
+    """Permissions forbid reading the database (the data is probably fine)."""
+
+
+class ReadOnlyStore(StoreError):
+    """The database or its folder cannot be written (the data is fine; nothing can be saved)."""
+
+
+class StoreFull(StoreError):
+    """The disk (or SQLite's size limit) is full (the data is fine; nothing more can be saved)."""
+
+
+class StoreLocked(StoreError):
+    """Another program held the write lock for longer than the busy timeout."""
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -157,8 +196,7 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3_flags, _v4_exams, _v5_mocks]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-SETTINGS_DEFAULTS = {"desired_retention": "0.9", "new_per_day": "20", "day_start_hour": "4",
-                     "exam_pass_mark": "72"}
+SETTINGS_DEFAULTS = {s.key: str(s.default) for s in settings_def.SETTINGS}
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -168,7 +206,62 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def _parse(text: str | None) -> dt.datetime | None:
-    return None if text is None else dt.datetime.fromisoformat(text)
+    if text is None:
+        return None
+    moment = dt.datetime.fromisoformat(text)  # ValueError (or TypeError) for anything else
+    if moment.tzinfo is None:
+        raise ValueError("a time without its time zone")
+    return moment
+
+
+def _card(row: tuple) -> CardState:
+    """A card from its row; ValueError names the column of an impossible value (the caller says damaged)."""
+    qid, topic, state, step, stability, difficulty, due, last, reps, lapses = row
+    checks = (
+        ("state", state, type(state) is int and state in (CLAIMED, 1, 2, 3)),
+        ("step", step, step is None or (type(step) is int and step >= 0)),
+        ("stability", stability, stability is None or (type(stability) in (int, float) and math.isfinite(stability)
+                                                      and stability > 0)),
+        ("difficulty", difficulty, difficulty is None or (type(difficulty) in (int, float)
+                                                         and math.isfinite(difficulty))),
+        ("reps", reps, type(reps) is int and reps >= 0),
+        ("lapses", lapses, type(lapses) is int and lapses >= 0),
+        ("topic", topic, isinstance(topic, str)),
+    )
+    for column, value, ok in checks:
+        if not ok:
+            raise ValueError(f"table cards, question {qid!r}: {column} holds {value!r}")
+    if state in (2, 3) and (stability is None or difficulty is None):
+        raise ValueError(f"table cards, question {qid!r}: a reviewed card without stability or difficulty")
+    try:
+        due_at, last_at = _parse(due), _parse(last)
+    except (ValueError, TypeError):
+        raise ValueError(f"table cards, question {qid!r}: due or last_review holds "
+                         f"{due!r:.40} / {last!r:.40}, not a time with a time zone") from None
+    return CardState(qid, topic, state, step, stability, difficulty, due_at, last_at, reps, lapses)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries, after a rename) to the disk."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return  # some systems cannot open folders; the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stat = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return None
+    return stat.f_bavail * stat.f_frsize
 
 
 @dataclass(frozen=True)
@@ -187,72 +280,241 @@ class Review:
 class Store:
     def __init__(self, path: Path, *, migrate_to: int = SCHEMA_VERSION):
         self.path = path
+        self.db = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the data directory {path.parent}: {exc.strerror or exc}. "
-                             f"Set LAMBDA_PREP_HOME to a writable folder.") from None
-        existed = path.exists() and path.stat().st_size > 0
+            raise self._os_error(exc, path.parent) from None
+        self._check_file()
+        if not path.exists():
+            self._create(migrate_to)
         try:
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self._prepare(migrate_to)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the progress database {path}: {exc}. "
-                             f"Check the file's permissions, or set LAMBDA_PREP_HOME to another folder.") from None
+            self.close()
+            raise self.diagnose(exc) from None
+
+    # --- what went wrong ----------------------------------------------------------------------
+
+    def _check_file(self) -> None:
+        """Problems seen from the outside, before SQLite gets a chance to misname them."""
+        path = self.path
         try:
-            self._prepare(existed, migrate_to)
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            raise self.damaged(exc) from None
+            st = path.stat()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise self._os_error(exc, path) from None
+        if path.is_dir():
+            raise DamagedStore(f"{path} is a folder, not a progress database.",
+                               advice="Move it away, or set LAMBDA_PREP_HOME to another folder.")
+        if not stat.S_ISREG(st.st_mode):
+            raise DamagedStore(f"{path} is not a regular file (a device, FIFO or socket), so it cannot be the "
+                               f"progress database.", advice="Move it away, or set LAMBDA_PREP_HOME to another folder.")
+        if st.st_size == 0:
+            # Never ours: a new database is created complete and renamed into place.
+            raise DamagedStore(
+                f"the progress database {path} is empty (0 bytes). lambda-prep never leaves an empty database "
+                f"behind, so something else emptied it (a sync tool, a failed copy, a full disk).",
+                advice=f"It has been left untouched. Restore your backup over it (a copy named "
+                       f"{path.name}.schema-N.bak sits beside it after upgrades); to start afresh on purpose, "
+                       f"delete it (rm \"{path}\") and run lambda-prep again.")
+        if not os.access(path, os.R_OK):
+            raise self._unreadable()
 
-    def damaged(self, exc: Exception) -> StoreError:
-        return StoreError(
-            f"the progress database {self.path} is damaged or unreadable ({exc}). It has been left "
-            f"untouched. To keep your history, restore a backup over it (a copy named "
-            f"{self.path.name}.schema-N.bak sits beside it after upgrades); to start afresh, move it "
-            f"aside (mv \"{self.path}\" \"{self.path}.damaged\") and run lambda-prep again.")
+    def _unreadable(self) -> UnreadableStore:
+        return UnreadableStore(
+            f"cannot read the progress database {self.path}: permission denied.",
+            advice=f"Your progress is probably intact. Check its owner and permissions (ls -l \"{self.path}\"); "
+                   f"if it is yours: chmod u+rw \"{self.path}\".")
 
-    def _prepare(self, existed: bool, migrate_to: int) -> None:
+    def _read_only(self, folder: bool) -> ReadOnlyStore:
+        if folder:
+            where = self.path.parent
+            return ReadOnlyStore(
+                f"the data folder {where} is not writable, so lambda-prep cannot use {self.path.name} "
+                f"(SQLite creates {self.path.name}-wal and {self.path.name}-shm beside the database).",
+                advice=f"Your progress is intact. Make the folder writable (chmod u+w \"{where}\"), "
+                       f"or set LAMBDA_PREP_HOME to a writable folder.")
+        return ReadOnlyStore(f"the progress database {self.path} is read-only, so no answer can be saved.",
+                             advice=f"Your progress is intact. Make it writable: chmod u+w \"{self.path}\" "
+                                    f"(and its -wal and -shm files, if any).")
+
+    def _full(self) -> StoreFull:
+        return StoreFull(f"the disk holding {self.path} is full (or the database reached its size limit).",
+                         advice="Your progress is intact. Free some space and run lambda-prep again.")
+
+    def _os_error(self, exc: OSError, where: Path) -> StoreError:
+        if exc.errno == errno.ENOSPC:
+            return self._full()
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return ReadOnlyStore(f"cannot use {where}: {exc.strerror}.",
+                                 advice="Check its permissions, or set LAMBDA_PREP_HOME to a writable folder.")
+        return StoreError(f"cannot use {where}: {exc.strerror or exc}.",
+                          advice="Set LAMBDA_PREP_HOME to another folder.")
+
+    def diagnose(self, exc: BaseException) -> StoreError:
+        """Name what really went wrong: full, locked, unreadable, read-only, or (only then) damaged."""
+        if isinstance(exc, OSError):
+            return self._os_error(exc, self.path)
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code == _FULL:
+            return self._full()
+        if code in (_BUSY, _LOCKED):
+            return StoreLocked(f"the progress database {self.path} stayed locked by another program for "
+                               f"{BUSY_TIMEOUT_MS // 1000} s.",
+                               advice="Close the other lambda-prep (or the program holding it) and try again.")
+        if code in (_READONLY, _CANTOPEN, _IOERR, _PERM, _AUTH):
+            if self.path.exists() and not os.access(self.path, os.R_OK):
+                return self._unreadable()
+            if not os.access(self.path.parent, os.W_OK):
+                return self._read_only(folder=True)
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                return self._read_only(folder=False)
+            if code == _READONLY:
+                return ReadOnlyStore(f"the progress database {self.path} cannot be written ({exc}).",
+                                     advice=f"Your progress is intact. Check that {self.path.name}, its -wal and "
+                                            f"-shm files and their folder are writable, and that the disk is not "
+                                            f"mounted read-only.")
+            free = _free_bytes(self.path.parent)
+            if free is not None and free < MIN_FREE_BYTES:
+                return self._full()
+        return self.damaged(exc)
+
+    def damaged(self, exc: BaseException) -> DamagedStore:
+        return DamagedStore(
+            f"the progress database {self.path} is damaged ({exc}).",
+            advice=f"It has been left untouched. To keep your history, restore a backup over it (a copy named "
+                   f"{self.path.name}.schema-N.bak sits beside it after upgrades); to start afresh, move it "
+                   f"aside (mv \"{self.path}\" \"{self.path}.damaged\") and run lambda-prep again.")
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def _create(self, migrate_to: int) -> None:
+        """Build the database complete under a temporary name, then link it into place.
+
+        os.link never replaces a database another process created meanwhile (the loser drops its
+        copy); a kill half-way leaves only the temporary file, never an empty progress.db.
+        """
+        tmp = self.path.with_name(f"{self.path.name}.new-{os.getpid()}")
+        try:
+            db = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                db.execute("BEGIN")
+                for number in range(1, migrate_to + 1):
+                    MIGRATIONS[number - 1](db)
+                db.execute(f"PRAGMA user_version = {migrate_to}")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            _fsync(tmp)
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # another lambda-prep created it first: use theirs
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                if not self.path.exists():  # a file system without hard links
+                    os.replace(tmp, self.path)
+            _fsync(self.path.parent)
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
+        except OSError as exc:
+            raise self._os_error(exc, self.path.parent) from None
+        finally:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    def _prepare(self, migrate_to: int) -> None:
         db = self.db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
         has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
-            raise StoreError(f"{self.path} is not a lambda-prep progress database (it holds other data). "
-                             f"It has been left untouched; set LAMBDA_PREP_HOME to another folder.")
+            raise StoreError(f"{self.path} is not a lambda-prep progress database (it holds other data).",
+                             advice="It has been left untouched; set LAMBDA_PREP_HOME to another folder.")
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written by a newer lambda-prep (schema {version}; this release "
-                             f"reads up to {SCHEMA_VERSION}). Upgrade lambda-prep: pip install -U lambda-prep")
-        db.execute("PRAGMA journal_mode = WAL")
+                             f"reads up to {SCHEMA_VERSION}).", advice="Upgrade lambda-prep: pip install -U lambda-prep")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across app crashes
         if version < migrate_to:
-            if existed and version > 0:
-                self._backup(version)
             db.execute("BEGIN IMMEDIATE")
             try:
                 # Another process may have migrated while we waited for the lock.
                 version = db.execute("PRAGMA user_version").fetchone()[0]
+                if 0 < version < migrate_to:
+                    self._backup(version)  # under the write lock: nobody changes the file meanwhile
                 for number in range(version + 1, migrate_to + 1):
                     MIGRATIONS[number - 1](db)
                     db.execute(f"PRAGMA user_version = {number}")
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
 
+    def backup_path(self, version: int) -> Path:
+        return self.path.with_name(f"{self.path.name}.schema-{version}.bak")
+
     def _backup(self, version: int) -> None:
-        target = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
-        if target.exists():
+        """A verified copy of the database at `version`, under its final name only once complete."""
+        target = self.backup_path(version)
+        if target.exists() and _good_backup(target, version):
             return
-        copy = sqlite3.connect(target)
+        for stale in target.parent.glob(f"{target.name}.tmp-*"):  # left by a kill; we hold the lock
+            stale.unlink(missing_ok=True)
+        tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
         try:
-            self.db.backup(copy)
-        finally:
-            copy.close()
+            # A second connection reads the committed state while self.db holds the write lock
+            # (backing up from the locked connection itself would wait for ever).
+            source = sqlite3.connect(self.path)
+            copy = sqlite3.connect(tmp)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                pages = source.execute("PRAGMA page_count").fetchone()[0]
+            finally:
+                copy.close()
+                source.close()
+            if not _good_backup(tmp, version, pages):
+                raise sqlite3.DatabaseError(f"the backup copy {tmp} did not verify")
+            _fsync(tmp)
+            os.replace(tmp, target)
+            _fsync(target.parent)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def ensure_writable(self) -> None:
+        """Raise the right StoreError now if an answer could not be saved (before asking anything)."""
+        free = _free_bytes(self.path.parent)
+        if free is not None and free < MIN_FREE_BYTES:
+            raise self._full()
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # A real write to the header page: fails on a read-only file, folder or mount.
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                db.execute(f"PRAGMA user_version = {version}")
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -267,24 +529,28 @@ class Store:
     def query(self, sql: str, params: Iterable = ()) -> list[tuple]:
         try:
             return self.db.execute(sql, tuple(params)).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     # --- cards --------------------------------------------------------------------------------
 
     _CARD_COLUMNS = "question_id, topic, state, step, stability, difficulty, due, last_review, reps, lapses"
 
-    @staticmethod
-    def _card(row: tuple) -> CardState:
-        qid, topic, state, step, stability, difficulty, due, last, reps, lapses = row
-        return CardState(qid, topic, state, step, stability, difficulty, _parse(due), _parse(last), reps, lapses)
+    def _cards(self, rows: list[tuple]) -> list[CardState]:
+        try:
+            return [_card(row) for row in rows]
+        except ValueError as exc:
+            raise self.damaged(exc) from None
 
     def card(self, question_id: str) -> CardState | None:
-        rows = self.query(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ?", (question_id,))
-        return self._card(rows[0]) if rows else None
+        """The card of a question answered at least once (None for a new or merely claimed one)."""
+        rows = self.query(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ? AND state != {CLAIMED}",
+                          (question_id,))
+        return self._cards(rows)[0] if rows else None
 
     def cards(self) -> dict[str, CardState]:
-        return {row[0]: self._card(row) for row in self.query(f"SELECT {self._CARD_COLUMNS} FROM cards")}
+        rows = self.query(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE state != {CLAIMED}")
+        return {card.question_id: card for card in self._cards(rows)}
 
     def record(self, review: Review, schedule: Callable[[CardState | None], CardState]) -> CardState:
         """Log one answer and reschedule its card, atomically.
@@ -296,9 +562,9 @@ class Store:
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
-                rows = db.execute(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ?",
-                                  (review.question_id,)).fetchall()
-                before = self._card(rows[0]) if rows else None
+                rows = db.execute(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ? "
+                                  f"AND state != {CLAIMED}", (review.question_id,)).fetchall()
+                before = _card(rows[0]) if rows else None
                 after = schedule(before)
                 db.execute(
                     "INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer, correct,"
@@ -316,24 +582,62 @@ class Store:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"the progress database {self.path} stayed locked by another lambda-prep for "
-                                 f"{BUSY_TIMEOUT_MS // 1000} s; this answer was not saved. Try again.") from None
+        except ValueError as exc:  # an impossible value in the card's row
             raise self.damaged(exc) from None
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
         return after
+
+    def claim_new(self, question_id: str, topic: str, since: dt.datetime, limit: int, now: dt.datetime) -> bool:
+        """Take one of today's new-question slots before showing a new question; False if none is left.
+
+        In one write transaction: quizzes running at once are serialised here, so between them they
+        never introduce more than `limit` new questions since `since`. The claim is a card row in
+        state CLAIMED (not a card yet: card(), cards() and record() ignore it); the answer replaces it.
+        A claim whose quiz was killed before the answer counts for that day only.
+        """
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute("SELECT state FROM cards WHERE question_id = ?", (question_id,)).fetchall()
+                if rows and rows[0][0] != CLAIMED:
+                    db.execute("COMMIT")
+                    return True  # answered meanwhile in another terminal: a review now, not new
+                taken = self._new_since(since, excluding=question_id)
+                if taken >= limit:
+                    db.execute("ROLLBACK")
+                    return False
+                db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                           f"VALUES (?, ?, ?, {CLAIMED}, NULL, NULL, NULL, ?, NULL, 0, 0)",
+                           (card_id_for(question_id), question_id, topic, _iso(now)))
+                db.execute("COMMIT")
+                return True
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     # --- history ------------------------------------------------------------------------------
 
     def review_count(self) -> int:
         return self.query("SELECT count(*) FROM reviews")[0][0]
 
+    def _new_since(self, since: dt.datetime, excluding: str = "") -> int:
+        return self.db.execute(
+            "SELECT (SELECT count(*) FROM reviews WHERE state_before = 0 AND reviewed_at >= ?)"
+            f" + (SELECT count(*) FROM cards WHERE state = {CLAIMED} AND due >= ? AND question_id != ?)",
+            (_iso(since), _iso(since), excluding)).fetchone()[0]
+
     def new_since(self, since: dt.datetime) -> int:
-        """Questions seen for the first time since `since` (for the daily new-question limit)."""
-        return self.query("SELECT count(*) FROM reviews WHERE state_before = 0 AND reviewed_at >= ?",
-                           (_iso(since),))[0][0]
+        """Questions introduced since `since` (answered for the first time, or shown and not yet
+        answered): what counts against the daily new-question limit."""
+        try:
+            return self._new_since(since)
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     def reviews(self, question_id: str | None = None) -> list[tuple]:
         sql = ("SELECT question_id, topic, rating, reviewed_at, duration_ms, answer, correct, state_before "
@@ -344,17 +648,21 @@ class Store:
 
     def reset(self, topic: str | None = None) -> tuple[int, int]:
         """Forget progress (all, or one topic). Returns (cards, reviews) removed."""
-        where, params = ("", ()) if topic is None else (" WHERE topic = ?", (topic,))
+        where, params = ("", ()) if topic is None else (" AND topic = ?", (topic,))
         db = self.db
         try:
             db.execute("BEGIN IMMEDIATE")
-            cards = db.execute("DELETE FROM cards" + where, params).rowcount
-            reviews = db.execute("DELETE FROM reviews" + where, params).rowcount
-            db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise self.damaged(exc) from None
+            try:
+                cards = db.execute(f"DELETE FROM cards WHERE state != {CLAIMED}" + where, params).rowcount
+                db.execute(f"DELETE FROM cards WHERE state = {CLAIMED}" + where, params)
+                reviews = db.execute("DELETE FROM reviews WHERE 1" + where, params).rowcount
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
         return cards, reviews
 
     # --- mock interviews ----------------------------------------------------------------------
@@ -466,8 +774,8 @@ class Store:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
         return added, len(changed)
 
     def mistakes(self) -> list[tuple[str, str, int, int, str]]:
@@ -493,23 +801,53 @@ class Store:
     def _write(self, sql: str, params: tuple) -> int:
         try:
             return self.db.execute(sql, params).rowcount
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     # --- settings -----------------------------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
+        """The stored settings as text, defaults filled in (study.settings defines them)."""
         stored = dict(self.query("SELECT key, value FROM settings"))
         return {**SETTINGS_DEFAULTS, **stored}
+
+    def read_settings(self) -> settings_def.Settings:
+        """The settings parsed and range-checked; an impossible stored value is reported as damage,
+        with the command that sets it again."""
+        try:
+            return settings_def.from_stored(self.settings())
+        except ValueError as exc:
+            error = self.damaged(exc)
+            error.advice = ("It has been left untouched. Set the value again with lambda-prep config "
+                            "NAME VALUE (lambda-prep config --help lists the settings and their ranges).")
+            raise error from None
 
     def delete_settings(self, keys: Iterable[str]) -> None:
         try:
             self.db.executemany("DELETE FROM settings WHERE key = ?", [(key,) for key in keys])
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     def set_setting(self, key: str, value: str) -> None:
         try:
             self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
+
+
+def _good_backup(path: Path, version: int, pages: int | None = None) -> bool:
+    """A backup opens, holds the schema version it is named after, passes SQLite's quick check and
+    (when known) has as many pages as its source. A -journal beside it means a copy never finished."""
+    if path.with_name(path.name + "-journal").exists():
+        return False
+    try:
+        db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            ok = (db.execute("PRAGMA user_version").fetchone()[0] == version
+                  and db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+                  and (pages is None or db.execute("PRAGMA page_count").fetchone()[0] == pages))
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return ok

@@ -14,7 +14,8 @@ from typing import Callable, Sequence
 
 from lambda_prep.bank.model import Question
 from lambda_prep.study.grading import Rating, speed, suggest_recall_rating
-from lambda_prep.study.session import ChoiceAnswer, Outcome, RecallAnswer, Summary, words_in
+from lambda_prep.errors import EndOfInput
+from lambda_prep.study.session import AnsweredThenStopped, ChoiceAnswer, Outcome, RecallAnswer, Summary, words_in
 from lambda_prep.terminal import Terminal
 from lambda_prep.views.common import local_time, span, until
 
@@ -151,7 +152,12 @@ class InteractiveQuizUI(PlainQuizUI):
         unsure = False
         if not hinted and speed(duration, words_in(question, choices)) == "fast":
             # Easy needs fast *and* sure; only a fast answer could be Easy, so only then ask.
-            unsure = not term.confirm("Quick one. Were you sure?", default=True)
+            try:
+                unsure = not term.confirm("Quick one. Were you sure?", default=True)
+            except (KeyboardInterrupt, EndOfInput) as stop:
+                # The answer was picked: keep it (as unsure, so never Easy), then stop as asked.
+                raise AnsweredThenStopped(ChoiceAnswer(tuple(selected), duration, hinted=hinted, unsure=True),
+                                          stop) from None
         return ChoiceAnswer(tuple(selected), duration, hinted=hinted, unsure=unsure)
 
     def ask_recall(self, question: Question, position: int, total: int,

@@ -237,7 +237,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.errors import Interrupted
-    from lambda_prep.study.session import Quiz, Summary
+    from lambda_prep.study.session import Summary
     from lambda_prep.study.store import StoreError
     from lambda_prep.views import quiz as view
 
@@ -256,7 +256,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
-        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now, extra_new))
+        runner = library.start_quiz(store, banks, scheduler, ui, rng, config, now, extra_new)
         saved = lambda: f"{len(summary.outcomes)} answer{'s' if len(summary.outcomes) != 1 else ''} saved"  # noqa: E731
         try:
             runner.run(plan.questions, summary)

@@ -126,6 +126,17 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     return scheduler, rng, plan, config
 
 
+def start_quiz(store, banks, scheduler, ui, rng, config, now: dt.datetime, extra_new: int = 0):
+    """The quiz runner for a prepared plan: today's new-question limit, and the learner's own pace
+    per question type from the review log (what "fast", hence Easy, is judged against)."""
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.session import Quiz, own_paces
+
+    paces = own_paces(store.timed_right_answers(), {q.id: q for q in banks.questions})
+    return Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=new_limit(config, now, extra_new),
+                paces=paces)
+
+
 def new_limit(config, now: dt.datetime, extra_new: int = 0) -> tuple[dt.datetime, int]:
     """(start of today's study day, new questions allowed today): what a quiz claims new questions against."""
     from lambda_prep.study.scheduler import day_bounds

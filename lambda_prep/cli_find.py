@@ -6,13 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from lambda_prep.exit_codes import ExitCode
-
-
-def _usage(term, exc) -> typer.Exit:
-    from lambda_prep import cli
-
-    return cli._exit(term, f"Error: {exc}", ExitCode.USAGE)
+from lambda_prep.errors import UsageError
 
 
 def _complete_id(incomplete: str):
@@ -49,10 +43,7 @@ def show(
 
     term = cli._terminal(ctx)
     with cli._progress(term) as (banks, store):
-        try:
-            data = library.show(store, banks, question_id, utcnow())
-        except library.UsageError as exc:
-            raise _usage(term, exc) from None
+        data = library.show(store, banks, question_id, utcnow())
     cli._emit(term, data, as_json, view.show_question)
 
 
@@ -76,10 +67,7 @@ def search(
     term = cli._terminal(ctx)
     text = " ".join(words)
     banks = cli._load_banks(term)
-    try:
-        hits = library.search(banks, text, limit)
-    except library.UsageError as exc:
-        raise _usage(term, exc) from None
+    hits = library.search(banks, text, limit)
     cli._emit(term, hits, as_json, lambda t, data: view.show_search(t, data, text))
 
 
@@ -107,25 +95,22 @@ def flag(
 
     term = cli._terminal(ctx)
     if list_flags and (question_id or clear or note):
-        raise _usage(term, "--list takes no ID, --note or --clear")
+        raise UsageError("--list takes no ID, --note or --clear")
     if as_json and not list_flags:
-        raise _usage(term, "--json goes with --list")
+        raise UsageError("--json goes with --list")
     if clear and (note or kind != "wrong"):
-        raise _usage(term, "--clear takes only the ID (no --note or --kind)")
+        raise UsageError("--clear takes only the ID (no --note or --kind)")
     if not list_flags and not question_id:
-        raise _usage(term, "name the question to flag (lambda-prep flag ID), or use --list")
+        raise UsageError("name the question to flag (lambda-prep flag ID), or use --list")
     with cli._progress(term) as (banks, store):
-        try:
-            if list_flags:
-                cli._emit(term, library.flags(store, banks), as_json, view.show_flags)
-                return
-            if clear:
-                library.unflag(store, question_id)
-                term.echo(f"Cleared the flag on {question_id}; it will be asked again.")
-                return
-            library.flag(store, banks, question_id, kind, note, utcnow())
-        except library.UsageError as exc:
-            raise _usage(term, exc) from None
+        if list_flags:
+            cli._emit(term, library.flags(store, banks), as_json, view.show_flags)
+            return
+        if clear:
+            library.unflag(store, question_id)
+            term.echo(f"Cleared the flag on {question_id}; it will be asked again.")
+            return
+        library.flag(store, banks, question_id, kind, note, utcnow())
     term.echo(f"Flagged {question_id} as {kind}; it will not be asked until lambda-prep flag --clear {question_id}.")
 
 

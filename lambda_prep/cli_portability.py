@@ -8,7 +8,6 @@ from typing import List, Optional
 
 import typer
 
-from lambda_prep.exit_codes import ExitCode
 
 progress_app = typer.Typer(
     name="progress",
@@ -22,19 +21,6 @@ class Format(str, Enum):
     anki = "anki"
     csv = "csv"
     markdown = "markdown"
-
-
-def _fail(ctx: typer.Context, exc: Exception) -> typer.Exit:
-    from lambda_prep import cli, library
-    from lambda_prep.portability.progress import ProgressFileError
-    from lambda_prep.study.store import StoreError
-
-    term = cli._terminal(ctx)
-    if isinstance(exc, library.UsageError):
-        return cli._exit(term, f"Error: {exc}", ExitCode.USAGE)
-    if isinstance(exc, (library.FileError, ProgressFileError, StoreError)):
-        return cli._exit(term, f"Error: {exc}")
-    raise exc
 
 
 def export(
@@ -60,14 +46,11 @@ def export(
     term = cli._terminal(ctx)
     banks = cli._load_banks(term)
     topic_names = cli._topics_or_exit(term, topic, banks)
-    try:
-        text = library.export_questions(banks, fmt.value, topic_names)
-        if output is None:
-            term.stdout.write(text)
-            return
-        library.write_text(output, text)
-    except Exception as exc:  # noqa: BLE001  (mapped to exit codes by _fail, anything else re-raised)
-        raise _fail(ctx, exc) from None
+    text = library.export_questions(banks, fmt.value, topic_names)
+    if output is None:
+        term.stdout.write(text)
+        return
+    library.write_text(output, text)
     count = text.count("\n") if fmt is Format.anki else None
     term.error(f"Wrote {output}" + (f" ({count - 8} notes)" if count is not None else ""))
 
@@ -98,8 +81,6 @@ def progress_export(
     store = cli._open_store(term)
     try:
         written = library.export_progress(store, file, utcnow())
-    except Exception as exc:  # noqa: BLE001
-        raise _fail(ctx, exc) from None
     finally:
         store.close()
     term.echo(f"Wrote {written} review{'s' if written != 1 else ''} to {file}")
@@ -127,8 +108,6 @@ def progress_import(
     store = cli._open_store(term)
     try:
         report = library.import_progress(store, file)
-    except Exception as exc:  # noqa: BLE001
-        raise _fail(ctx, exc) from None
     finally:
         store.close()
     if as_json:
@@ -163,10 +142,7 @@ def new_bank(
     from lambda_prep import cli, library
 
     term = cli._terminal(ctx)
-    try:
-        path = library.new_bank(name, topic, dt.date.today())
-    except Exception as exc:  # noqa: BLE001
-        raise _fail(ctx, exc) from None
+    path = library.new_bank(name, topic, dt.date.today())
     report = library.load_all_banks([path], include_user=False)
     mine = [p for p in report.problems if str(path) in p.path or p.path.endswith(path.name)]
     for problem in mine:

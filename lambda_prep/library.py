@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambda_prep import paths, topics
-from lambda_prep.errors import UsageError  # noqa: F401  (re-exported: library.UsageError)
+from lambda_prep.errors import LambdaPrepError, UsageError  # noqa: F401  (re-exported: library.UsageError)
 
 
 def load_all_banks(extra: list[Path] | None = None, *, include_user: bool = True):
@@ -155,7 +155,7 @@ def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: l
 # --- portability: exports, progress between machines, banks of your own --------------------------
 
 
-class FileError(Exception):
+class FileError(LambdaPrepError):
     """A file could not be written or read; the message names it (exit 1)."""
 
 

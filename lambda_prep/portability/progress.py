@@ -13,6 +13,8 @@ differently on both sides is kept and reported, so the learner can adopt the oth
 
 from __future__ import annotations
 
+from lambda_prep.errors import LambdaPrepError
+
 import datetime as dt
 import hashlib
 import json
@@ -30,7 +32,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # ~1.5 million reviews; a larger file is not
 REVIEW_FIELDS = ("question_id", "topic", "rating", "reviewed_at", "duration_ms", "answer", "correct")
 
 
-class ProgressFileError(Exception):
+class ProgressFileError(LambdaPrepError):
     """The file is not a progress export this release can read; nothing was changed (exit 1)."""
 
 

@@ -189,8 +189,9 @@ def quiz(
     After each answer you see whether it was right, the correct answer, why, and the source.
     Every answer is saved as you give it: Ctrl-C keeps everything answered so far.
 
-    In plain mode (piped or --no-interactive) type the number of your answer (1 3 for several),
-    h for a hint, ? if you don't know, or end with ? if unsure.
+    In a terminal, ? instead of Enter answers "not sure"; after the feedback, Enter goes on, u takes the answer back, q stops with the summary.
+
+    In plain mode (piped or --no-interactive) type the number of your answer (1 3 for several), h for a hint, ? if you don't know, end with ? if unsure, or u to take back the previous answer.
 
     \b
     Examples:

@@ -129,14 +129,12 @@ class Terminal:
         """
         import questionary  # lazy: prompt_toolkit costs ~100 ms
 
-        answered = len(message) + 3  # "? " + message + " ", where questionary prints the pick
-        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS, answered), value=c) for c in choices]
+        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS), value=c) for c in choices]
         question = questionary.select(message, choices=items, default=default, qmark="?",
                                       instruction="(? instead of Enter: not sure)" if unsure_key else " ")
-        if not unsure_key:
-            return _ask(question)
-        unsure = _add_unsure_key(question, lambda control: control.get_pointed_at().value)
-        return _ask(question), unsure[0]
+        unsure = _add_unsure_key(question, lambda control: control.get_pointed_at().value) if unsure_key else None
+        picked = self._answered(question, message, lambda value: value)
+        return picked if unsure is None else (picked, unsure[0])
 
     def checkbox(self, message: str, choices: Sequence[str], *, checked: Sequence[str] = (),
                  unsure_key: bool = False):
@@ -146,15 +144,31 @@ class Terminal:
         """
         import questionary
 
-        answered = len(message) + 4  # "? " + message + " [": a single tick is printed in brackets
-        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS + 2, answered), value=c, checked=c in checked)
+        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS + 2), value=c, checked=c in checked)
                  for c in choices]
         instruction = "(space ticks, enter submits" + (", ? submits not sure)" if unsure_key else ")")
         question = questionary.checkbox(message, choices=items, qmark="?", instruction=instruction)
-        if not unsure_key:
-            return _ask(question)
-        unsure = _add_unsure_key(question, lambda control: [c.value for c in control.get_selected_values()])
-        return _ask(question), unsure[0]
+        unsure = (_add_unsure_key(question, lambda control: [c.value for c in control.get_selected_values()])
+                  if unsure_key else None)
+        picked = self._answered(question, message, lambda values: "; ".join(values) or "(none)")
+        return picked if unsure is None else (picked, unsure[0])
+
+    def _answered(self, question, message: str, describe):
+        """Run a list prompt, then replace it by one line saying what was picked, wrapped at words.
+
+        questionary would leave "? message: <choice>" on one line, cut at the terminal's edge for a
+        long choice (prompt_toolkit turns the terminal's own wrapping off); so the prompt erases
+        itself and the pick is printed here instead.
+        """
+        from rich.text import Text
+
+        question.application.erase_when_done = True
+        picked = _ask(question)
+        line = Text("? ", style="bold")
+        line.append(message + " ", style="bold")
+        line.append(describe(picked))
+        self.console.print(line)
+        return picked
 
     def key(self, message: str, keys: dict[str, str]) -> str:
         """Wait for one key press (names as prompt_toolkit spells them: "enter", "space", "q"...) and
@@ -246,24 +260,22 @@ def _columns() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def _wrap(text: str, indent: int, answered: int = 0, columns: int | None = None) -> str:
+def _wrap(text: str, indent: int, columns: int | None = None) -> str:
     """A choice's text wrapped to the terminal, continuation lines indented under its first word.
 
-    questionary draws each choice on one line and the terminal cuts it at its edge, which can
-    lose the deciding clause of a long choice; pre-wrapping keeps every word on screen. The first
-    line also leaves room for `answered` columns: once answered, questionary prints the choice
-    after the question ("? Your answer: ..."). One column is left free: writing into the last
-    column makes some terminals wrap on their own.
+    questionary draws each choice on one line and prompt_toolkit turns the terminal's own line wrap
+    off, so a long choice is cut at the edge, which can lose its deciding clause; pre-wrapping keeps
+    every word on screen. One column is left free: writing into the last column makes some
+    terminals wrap on their own.
     """
     import textwrap
 
     width = max(columns or _columns(), 40) - 1
-    first = max(indent, answered)
-    lines = textwrap.wrap(" ".join(text.split()), width, initial_indent=" " * first,
+    lines = textwrap.wrap(" ".join(text.split()), width, initial_indent=" " * indent,
                           subsequent_indent=" " * indent, break_on_hyphens=False)
     if not lines:
         return text
-    return "\n".join([lines[0][first:]] + lines[1:])
+    return "\n".join([lines[0][indent:]] + lines[1:])
 
 
 def _add_unsure_key(question, result_of) -> list[bool]:

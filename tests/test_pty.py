@@ -96,7 +96,28 @@ def test_long_choices_wrap_at_80_columns_and_keep_their_last_words(data_home):
     words = " ".join(" ".join(lines).split())
     assert "can permit the request, if nothing denies it" in words
     assert "whichever policy type holds the Deny and whichever account it belongs to" in words
-    assert any(line.startswith("     ") and line.strip() == "denies it" for line in lines)  # indented
+    ending = next(line for line in lines if line.rstrip().endswith("denies it"))
+    assert ending.startswith("     ") and "○" not in ending  # a continuation line, indented under the text
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_the_picked_long_choice_is_printed_whole_at_80_columns(data_home):
+    from pathlib import Path
+
+    bank = Path(__file__).parent / "data" / "long_choices.yaml"
+    child = spawn(data_home, bank, "--type", "single", topic="longtest", columns=80)
+    child.expect("I don't know")
+    child.send(ENTER)  # the first choice, whichever it is
+    child.expect(r"Correct|Not quite")
+    # What is left on screen once the prompt has erased itself: the pick, printed by lambda-prep.
+    text = child.before[child.before.rfind("? Your answer: "):]
+    lines = [_visible(line) for line in text.replace("\r", "").split("\n")]
+    answered = " ".join(" ".join(lines).split())
+    assert len(lines) >= 2 and all(len(line) <= 80 for line in lines), lines
+    assert "which can be raised by a quota request" in answered or "which can never be raised by anyone" in answered \
+        or "adds up across the functions of the account" in answered
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

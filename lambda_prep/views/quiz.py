@@ -159,7 +159,8 @@ class InteractiveQuizUI(PlainQuizUI):
     def next_step(self, outcome: Outcome, last: bool) -> str:
         """Wait for a key, so the feedback stays on screen until the learner has read it."""
         go_on = "the summary" if last else "next question"
-        return self.term.key(f"Enter: {go_on} · u: take this answer back · q: stop here", PACE_KEYS)
+        # ASCII only: prompt_toolkit prints "?" for what an ASCII-only terminal cannot show
+        return self.term.key(f"Enter: {go_on}   u: take this answer back   q: stop here", PACE_KEYS)
 
     def ask_choice(self, question: Question, choices: Sequence[str], position: int, total: int) -> ChoiceAnswer:
         """Arrow keys and Enter (space ticks in a multi-select); `?` instead of Enter marks the answer

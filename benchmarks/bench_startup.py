@@ -172,6 +172,8 @@ def main() -> None:
         "lambda-prep topics": (lambda: timed([EXE, "topics"], env_plain), 200),
         "quiz: start to first question": (lambda: time_to_first_question(env_plain), 300),
         "drill: first scenario on screen": (lambda: time_to_first_drill(env_plain), 300),
+        # the learner's own pace per question type is read from the log before the first question
+        "quiz: first question, 100k reviews": (lambda: time_to_first_question(env_history), 300),
         "exam: first question, piped": (lambda: time_to_first_exam_question(env_plain, False), 300),
         "exam: first question, terminal": (lambda: time_to_first_exam_question(env_plain, True), 300),
         "validate (built-in banks)": (lambda: timed([EXE, "validate"], env_plain), 250),

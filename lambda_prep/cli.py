@@ -214,8 +214,9 @@ def quiz(
     After each answer you see whether it was right, the correct answer, why, and the source.
     Every answer is saved as you give it: Ctrl-C keeps everything answered so far.
 
-    In plain mode (piped or --no-interactive) type the number of your answer (1 3 for several),
-    h for a hint, ? if you don't know, or end with ? if unsure.
+    In a terminal, ? instead of Enter answers "not sure"; after the feedback, Enter goes on, u takes the answer back, q stops with the summary.
+
+    In plain mode (piped or --no-interactive) type the number of your answer (1 3 for several), h for a hint, ? if you don't know, end with ? if unsure, or u to take back the previous answer.
 
     \b
     Examples:
@@ -265,7 +266,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
     from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.errors import Interrupted
-    from lambda_prep.study.session import Quiz, Summary
+    from lambda_prep.study.session import Summary
     from lambda_prep.study.store import StoreError
     from lambda_prep.views import quiz as view
 
@@ -284,7 +285,7 @@ def _study(ctx, topic_args, count, mode, seed, bank, interactive, filters=None, 
             return
         ui = view.InteractiveQuizUI(term) if term.interactive else view.PlainQuizUI(term)
         summary = Summary()
-        runner = Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=library.new_limit(config, now, extra_new))
+        runner = library.start_quiz(store, banks, scheduler, ui, rng, config, now, extra_new)
         saved = lambda: f"{len(summary.outcomes)} answer{'s' if len(summary.outcomes) != 1 else ''} saved"  # noqa: E731
         try:
             runner.run(plan.questions, summary)
@@ -328,16 +329,12 @@ def stats(
       lambda-prep stats --json | jq '.topics[] | {topic, mastery}'
     """
     from lambda_prep import library
-    from lambda_prep.study import stats as stats_model
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
-        config = library.settings(store)
-        report = stats_model.compute(store, banks.questions, utcnow(), day_start_hour=config.day_start_hour,
-                                     heatmap_weeks=round(months * 4.35))
-        report["plan"] = library.plan_status(store, banks)
+        report = library.stats_report(store, banks, utcnow(), months)
     _emit(term, report, as_json, view.show)
     if not as_json:
         _plan_line(term, report["plan"])
@@ -355,15 +352,13 @@ def list_topics(
       lambda-prep topics
       lambda-prep topics --json
     """
-    from lambda_prep.study import stats as stats_model
+    from lambda_prep import library
     from lambda_prep.study.scheduler import utcnow
     from lambda_prep.views import stats as view
 
-    from lambda_prep import library
-
     term = _terminal(ctx)
     with _progress(term) as (banks, store):
-        rows = stats_model.topic_overview(store, banks.questions, utcnow())
+        rows = library.topic_rows(store, banks, utcnow())
         status = None if as_json else library.plan_status(store, banks)
     _emit(term, rows, as_json, view.show_topics)
     _plan_line(term, status)
@@ -396,11 +391,9 @@ def reset(
         if not term.confirm(f"Forget {what}? This cannot be undone.", default=False):
             term.echo("Nothing changed.")
             return
-    store = _open_store(term)
-    try:
-        cards, reviews = store.reset(topic_name)
-    finally:
-        store.close()
+    from lambda_prep import library
+
+    cards, reviews = library.reset_progress(topic_name)
     term.echo(f"Forgot {what}: {cards} questions and {reviews} reviews.")
 
 
@@ -488,51 +481,16 @@ def explain(
       lambda-prep explain cold-start
       lambda-prep explain "cold starts" --no-pager
     """
-    from lambda_prep import explain as explainers
+    from lambda_prep import library
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.views import explain as view
 
     term = _terminal(ctx)
     if topic is None:
-        from lambda_prep.views import explain as view
-
-        view.show_list(term, explainers.available())
+        view.show_list(term, library.explainers_available())
         return
-    name = topics.resolve(topic)
-    if name is None:
-        close = topics.suggest(topic)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
-        raise _exit(term, f"Error: unknown topic {topic!r}.{hint} See: lambda-prep explain", ExitCode.USAGE)
-    try:
-        text = explainers.read(name)
-    except FileNotFoundError:
-        raise _exit(term, f"Error: no explainer for {name} yet.") from None
-    mastery = _mastery_line(name)
-    from lambda_prep.views import explain as view
-
-    view.show(term, text, mastery=mastery, use_pager=pager)
-
-
-def _mastery_line(topic_name: str) -> Optional[str]:
-    """The learner's mastery of a topic, if they have studied it (never fails the command)."""
-    import os
-
-    from lambda_prep import paths
-
-    if not paths.database_path().exists() or os.environ.get("LAMBDA_PREP_NO_MASTERY"):
-        return None
-    try:
-        from lambda_prep import library
-        from lambda_prep.study import stats as stats_model
-        from lambda_prep.study.scheduler import utcnow
-
-        banks = library.load_all_banks()
-        with library.open_store() as store:
-            rows = stats_model.topic_overview(store, banks.questions, utcnow())
-    except Exception:  # a damaged store is reported by the study commands, not here
-        return None
-    for row in rows:
-        if row["topic"] == topic_name and row["seen"]:
-            return f"Your mastery: {row['mastery']:.0%} ({row['seen']} of {row['questions']} questions seen)"
-    return None
+    name, text = library.explainer(topic)  # unknown: exit 2 naming the close topics, at the boundary
+    view.show(term, text, mastery=library.topic_mastery(name, utcnow()), use_pager=pager)
 
 
 # --- exam -------------------------------------------------------------------------------------

@@ -148,6 +148,17 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     return scheduler, rng, plan, config
 
 
+def start_quiz(store, banks, scheduler, ui, rng, config, now: dt.datetime, extra_new: int = 0):
+    """The quiz runner for a prepared plan: today's new-question limit, and the learner's own pace
+    per question type from the review log (what "fast", hence Easy, is judged against)."""
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.session import Quiz, own_paces
+
+    paces = own_paces(store.timed_right_answers(), {q.id: q for q in banks.questions})
+    return Quiz(store, scheduler, ui, rng=rng, clock=utcnow, new_limit=new_limit(config, now, extra_new),
+                paces=paces)
+
+
 def new_limit(config, now: dt.datetime, extra_new: int = 0) -> tuple[dt.datetime, int]:
     """(start of today's study day, new questions allowed today): what a quiz claims new questions against."""
     from lambda_prep.study.scheduler import day_bounds
@@ -574,6 +585,75 @@ def mock_history(store) -> list[dict]:
     from lambda_prep.study import mock
 
     return mock.history(store)
+
+
+# --- progress, topics, reset, explain: what those commands do, one call each -------------------
+
+
+def stats_report(store, banks, now: dt.datetime, months: int) -> dict:
+    """The stats dashboard's data (the same dict `stats --json` prints), with the plan's status."""
+    from lambda_prep.study import stats as stats_model
+
+    config = settings(store)
+    report = stats_model.compute(store, banks.questions, now, day_start_hour=config.day_start_hour,
+                                 heatmap_weeks=round(months * 4.35))
+    report["plan"] = plan_status(store, banks)
+    return report
+
+
+def topic_rows(store, banks, now: dt.datetime) -> list[dict]:
+    """Every topic with its number of questions and the learner's mastery."""
+    from lambda_prep.study import stats as stats_model
+
+    return stats_model.topic_overview(store, banks.questions, now)
+
+
+def topic_mastery(topic_name: str, now: dt.datetime) -> str | None:
+    """A line on the learner's mastery of one topic, if they studied it; None otherwise, and never an
+    error (explain works on a damaged store: the study commands report the damage)."""
+    import os
+
+    if not paths.database_path().exists() or os.environ.get("LAMBDA_PREP_NO_MASTERY"):
+        return None
+    try:
+        banks = load_all_banks()
+        with open_store() as store:
+            rows = topic_rows(store, banks, now)
+    except Exception:  # noqa: BLE001  (a damaged store is reported by the study commands, not here)
+        return None
+    for row in rows:
+        if row["topic"] == topic_name and row["seen"]:
+            return f"Your mastery: {row['mastery']:.0%} ({row['seen']} of {row['questions']} questions seen)"
+    return None
+
+
+def reset_progress(topic_name: str | None) -> tuple[int, int]:
+    """Forget the progress of one topic (or all): (questions, reviews) forgotten."""
+    with open_store() as store:
+        return store.reset(topic_name)
+
+
+def explainer(topic: str) -> tuple[str, str]:
+    """(topic name, explainer text) for a topic or alias; UsageError (exit 2) naming the close ones
+    when it is unknown, LambdaPrepError (exit 1) when the topic has no explainer yet."""
+    from lambda_prep import explain as explainers
+    from lambda_prep.errors import LambdaPrepError
+
+    name = topics.resolve(topic)
+    if name is None:
+        close = topics.suggest(topic)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"unknown topic {topic!r}.{hint} See: lambda-prep explain")
+    try:
+        return name, explainers.read(name)
+    except FileNotFoundError:
+        raise LambdaPrepError(f"no explainer for {name} yet.") from None
+
+
+def explainers_available() -> list[tuple[str, str, bool]]:
+    from lambda_prep import explain as explainers
+
+    return explainers.available()
 
 
 # --- drills ---------------------------------------------------------------------------------------

@@ -120,20 +120,77 @@ class Terminal:
             self.stdout.flush()
         return line
 
-    def select(self, message: str, choices: Sequence[str], *, default: str | None = None) -> str:
-        """Interactive: arrow keys + Enter. Returns the chosen text."""
+    def select(self, message: str, choices: Sequence[str], *, default: str | None = None,
+               unsure_key: bool = False):
+        """Interactive: arrow keys + Enter. Returns the chosen text.
+
+        With unsure_key, `?` also picks (marking the answer a guess) and the result is (text, unsure).
+        Long choices are wrapped to the terminal's width, never cut at its edge.
+        """
         import questionary  # lazy: prompt_toolkit costs ~100 ms
 
-        return _ask(questionary.select(message, choices=list(choices), default=default,
-                                       qmark="?", instruction=" "))
+        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS), value=c) for c in choices]
+        question = questionary.select(message, choices=items, default=default, qmark="?",
+                                      instruction="(? instead of Enter: not sure)" if unsure_key else " ")
+        unsure = _add_unsure_key(question, lambda control: control.get_pointed_at().value) if unsure_key else None
+        picked = self._answered(question, message, lambda value: value)
+        return picked if unsure is None else (picked, unsure[0])
 
-    def checkbox(self, message: str, choices: Sequence[str], *, checked: Sequence[str] = ()) -> list[str]:
-        """Interactive: space ticks, Enter submits. Returns the ticked texts (`checked` start ticked)."""
+    def checkbox(self, message: str, choices: Sequence[str], *, checked: Sequence[str] = (),
+                 unsure_key: bool = False):
+        """Interactive: space ticks, Enter submits. Returns the ticked texts (`checked` start ticked).
+
+        With unsure_key, `?` also submits (marking the answer a guess) and the result is (texts, unsure).
+        """
         import questionary
 
-        items = [questionary.Choice(c, checked=c in checked) for c in choices] if checked else list(choices)
-        return _ask(questionary.checkbox(message, choices=items, qmark="?",
-                                         instruction="(space ticks, enter submits)"))
+        items = [questionary.Choice(_wrap(c, _POINTER_COLUMNS + 2), value=c, checked=c in checked)
+                 for c in choices]
+        instruction = "(space ticks, enter submits" + (", ? submits not sure)" if unsure_key else ")")
+        question = questionary.checkbox(message, choices=items, qmark="?", instruction=instruction)
+        unsure = (_add_unsure_key(question, lambda control: [c.value for c in control.get_selected_values()])
+                  if unsure_key else None)
+        picked = self._answered(question, message, lambda values: "; ".join(values) or "(none)")
+        return picked if unsure is None else (picked, unsure[0])
+
+    def _answered(self, question, message: str, describe):
+        """Run a list prompt, then replace it by one line saying what was picked, wrapped at words.
+
+        questionary would leave "? message: <choice>" on one line, cut at the terminal's edge for a
+        long choice (prompt_toolkit turns the terminal's own wrapping off); so the prompt erases
+        itself and the pick is printed here instead.
+        """
+        from rich.text import Text
+
+        question.application.erase_when_done = True
+        picked = _ask(question)
+        line = Text("? ", style="bold")
+        line.append(message + " ", style="bold")
+        line.append(describe(picked))
+        self.console.print(line)
+        return picked
+
+    def key(self, message: str, keys: dict[str, str]) -> str:
+        """Wait for one key press (names as prompt_toolkit spells them: "enter", "space", "q"...) and
+        return what `keys` maps it to. The line is erased once a key is pressed. Ctrl-C raises
+        KeyboardInterrupt; Ctrl-D ends input (EndOfInput), as at every other prompt."""
+        from prompt_toolkit.application import Application
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.layout import FormattedTextControl, Layout, Window
+
+        bindings = KeyBindings()
+        for name, result in keys.items():
+            bindings.add(name)(lambda event, result=result: event.app.exit(result=result))
+        bindings.add("c-c")(lambda event: event.app.exit(exception=KeyboardInterrupt, style="class:aborting"))
+        bindings.add("c-d")(lambda event: event.app.exit(exception=EOFError))
+        bindings.add("<any>")(lambda event: None)  # other keys do nothing (and print nothing)
+        app = Application(layout=Layout(Window(FormattedTextControl([("class:hint", message)]),
+                                               wrap_lines=True, dont_extend_height=True)),
+                          key_bindings=bindings, full_screen=False, erase_when_done=True)
+        try:
+            return app.run()
+        except EOFError:
+            raise EndOfInput() from None
 
     def edit(self, message: str, *, toolbar=None) -> str:
         """Interactive multi-line editor: Enter starts a new line; Ctrl-D (or Esc then Enter) finishes.
@@ -192,6 +249,56 @@ class _Progress:
         if self._progress is not None:
             self._progress.__exit__(*exc)
         return False
+
+
+_POINTER_COLUMNS = 3  # questionary draws " » " (or three spaces) before each choice; checkbox adds "○ "
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _wrap(text: str, indent: int, columns: int | None = None) -> str:
+    """A choice's text wrapped to the terminal, continuation lines indented under its first word.
+
+    questionary draws each choice on one line and prompt_toolkit turns the terminal's own line wrap
+    off, so a long choice is cut at the edge, which can lose its deciding clause; pre-wrapping keeps
+    every word on screen. One column is left free: writing into the last column makes some
+    terminals wrap on their own.
+    """
+    import textwrap
+
+    width = max(columns or _columns(), 40) - 1
+    lines = textwrap.wrap(" ".join(text.split()), width, initial_indent=" " * indent,
+                          subsequent_indent=" " * indent, break_on_hyphens=False)
+    if not lines:
+        return text
+    return "\n".join([lines[0][indent:]] + lines[1:])
+
+
+def _add_unsure_key(question, result_of) -> list[bool]:
+    """Bind `?` in a questionary list prompt: submit what Enter would, marked "not sure".
+
+    Returns a one-item list that holds whether `?` was used, read after the prompt ends.
+    """
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl))
+    used = [False]
+    bindings = KeyBindings()
+
+    @bindings.add("?", eager=True)
+    def _unsure(event) -> None:
+        used[0] = True
+        control.is_answered = True
+        event.app.exit(result=result_of(control))
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, bindings])
+    return used
 
 
 def _ask(question):

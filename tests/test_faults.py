@@ -155,7 +155,7 @@ def test_a_quiz_on_a_full_disk_stops_before_the_first_question(data_home, sample
 
 def test_a_quiz_reports_which_answers_were_saved_when_saving_fails(data_home, sample_bank, monkeypatch):
     calls = {"n": 0}
-    real = Store.record
+    real = Store.record_undoable  # what a quiz saves each answer with (record() goes through it too)
 
     def record_then_fill_up(self, review, schedule):
         calls["n"] += 1
@@ -163,7 +163,7 @@ def test_a_quiz_reports_which_answers_were_saved_when_saving_fails(data_home, sa
             raise self.diagnose(sqlite3.OperationalError("database or disk is full"))  # no code: damaged path
         return real(self, review, schedule)
 
-    monkeypatch.setattr(Store, "record", record_then_fill_up)
+    monkeypatch.setattr(Store, "record_undoable", record_then_fill_up)
     monkeypatch.setattr(store_module, "_free_bytes", lambda folder: 10 << 30)
     result = run("quiz", "--bank", str(sample_bank), "--topic", "sample", "--seed", "1", input="1\n1\n1\n")
     assert result.exit_code == 1

@@ -11,7 +11,7 @@ import pytest
 from lambda_prep.bank.model import Question
 from lambda_prep.study.grading import Rating
 from lambda_prep.study.scheduler import Scheduler
-from lambda_prep.study.session import ChoiceAnswer, Quiz, RecallAnswer, Summary, plan
+from lambda_prep.study.session import ChoiceAnswer, Quiz, RecallAnswer, Summary, UndoRequested, plan
 from lambda_prep.study.store import Review, Store
 from lambda_prep.errors import EndOfInput
 
@@ -103,14 +103,18 @@ def test_editing_a_question_keeps_its_progress(store):
 class ScriptedUI:
     """Answers from a script: a list of ('pick', text) / ('recall', rating) / EndOfInput / KeyboardInterrupt."""
 
-    def __init__(self, script):
+    def __init__(self, script, steps=()):
         self.script = list(script)
+        self.steps = list(steps)  # what the learner does after each feedback: "next", "undo", "stop"
         self.shown = []
+        self.undone = []
 
     def _next(self):
         step = self.script.pop(0)
         if isinstance(step, type) and issubclass(step, BaseException):
             raise step()
+        if step == "u":  # `u` typed at the prompt: take back the previous answer
+            raise UndoRequested()
         return step
 
     def ask_choice(self, question, choices, position, total):
@@ -122,6 +126,12 @@ class ScriptedUI:
 
     def show_outcome(self, outcome, now):
         self.shown.append((outcome.question.id, outcome.correct, outcome.rating))
+
+    def next_step(self, outcome, last):
+        return self.steps.pop(0) if self.steps else "next"
+
+    def show_undone(self, question, done):
+        self.undone.append((question.id if question else None, done))
 
 
 def quiz(store, ui):
@@ -193,3 +203,69 @@ def test_the_verdict_shows_the_interval_the_rating_menu_previewed():
     show_outcome(term, Outcome(question, True, Rating.HARD, card, "a", reviewed), reviewed + dt.timedelta(seconds=40))
     assert span((due - reviewed).total_seconds()) == "6 min"
     assert "next review in 6 min" in out.getvalue()
+
+
+# --- undo and stop --------------------------------------------------------------------------------
+
+
+def _snapshot(store):
+    cards = store.query("SELECT * FROM cards ORDER BY question_id")
+    reviews = store.query("SELECT * FROM reviews ORDER BY id")
+    return cards, reviews
+
+
+def test_undo_after_the_feedback_restores_card_and_log_exactly_and_asks_again(store):
+    seen(store, "a", "limits", NOW - dt.timedelta(days=3))  # a known card: undo must restore it, not delete it
+    ui = ScriptedUI(["wrong 1", "right", "right"], steps=["undo", "next", "next"])
+    summary = quiz(store, ui).run([question("a"), question("b")])
+    assert ui.undone == [("a", True)]
+    # "a" asked, taken back, asked again (right this time), then "b"; no end-of-session repeat of "a"
+    assert [s[0] for s in ui.shown] == ["a", "a", "b"]
+    assert [(o.question.id, o.correct) for o in summary.outcomes] == [("a", True), ("b", True)]
+    assert summary.undone == 1
+    assert len(store.reviews("a")) == 2  # the first review from before the quiz, and the new answer
+
+
+def test_undo_alone_leaves_the_store_exactly_as_before(store):
+    seen(store, "a", "limits", NOW - dt.timedelta(days=3))
+    before = _snapshot(store)
+    # answer wrong (which also queues it again for the end), undo, then input ends at the re-asked question
+    ui = ScriptedUI(["wrong 1", EndOfInput], steps=["undo"])
+    summary = quiz(store, ui).run([question("a")])
+    assert summary.ended_early and summary.outcomes == []
+    assert _snapshot(store) == before
+
+
+def test_undo_of_a_new_question_removes_its_card(store):
+    ui = ScriptedUI(["right", EndOfInput], steps=["undo"])
+    quiz(store, ui).run([question("n")])
+    assert store.card("n") is None and store.reviews("n") == []
+
+
+def test_u_at_the_next_prompt_takes_back_the_previous_answer(store):
+    ui = ScriptedUI(["wrong 1", "u", "right", "right"])
+    summary = quiz(store, ui).run([question("a"), question("b")])
+    assert [s[0] for s in ui.shown] == ["a", "a", "b"]
+    assert [o.correct for o in summary.outcomes] == [True, True]
+    assert [r[6] for r in store.reviews()] == [1, 1]  # the wrong answer left the log
+
+
+def test_u_with_nothing_to_take_back_says_so_and_asks_on(store):
+    ui = ScriptedUI(["u", "right"])
+    quiz(store, ui).run([question("a")])
+    assert ui.undone == [(None, False)] and store.review_count() == 1
+
+
+def test_undo_refuses_when_the_question_was_answered_again_elsewhere(store):
+    from lambda_prep.study.session import save
+
+    outcome = save(store, Scheduler(seed=1), question("a"), Rating.GOOD, True, "right", 5.0, NOW)
+    save(store, Scheduler(seed=1), question("a"), Rating.GOOD, True, "right", 5.0, NOW)  # another terminal
+    before = _snapshot(store)
+    assert store.undo(outcome.receipt) is False and _snapshot(store) == before
+
+
+def test_stop_after_the_feedback_ends_the_session_with_what_was_answered(store):
+    ui = ScriptedUI(["right"], steps=["stop"])
+    summary = quiz(store, ui).run([question("a"), question("b"), question("c")])
+    assert len(summary.outcomes) == 1 and summary.stopped == 2 and not summary.interrupted

@@ -168,3 +168,29 @@ def test_new_since_counts_first_reviews_only(tmp_path):
         answer(store, "b", when=NOW + dt.timedelta(minutes=20))
         assert store.new_since(NOW - dt.timedelta(hours=1)) == 2
         assert store.new_since(NOW + dt.timedelta(minutes=15)) == 1
+
+
+def _rows(store):
+    return (store.query("SELECT * FROM cards ORDER BY question_id"), store.query("SELECT * FROM reviews ORDER BY id"))
+
+
+@pytest.mark.parametrize("history", ["new", "claimed", "known"])
+def test_undo_puts_card_and_log_back_exactly_in_one_transaction(tmp_path, history):
+    scheduler = Scheduler(seed=1)
+
+    def answer(rating, when):
+        return store.record_undoable(Review("q", "limits", rating, when, 4000, "x", rating > 1),
+                                     lambda before: scheduler.review(before, "q", "limits", rating, when))
+
+    with Store(tmp_path / "p.db") as store:
+        if history == "claimed":  # a new question shown today holds a claim on the daily limit
+            assert store.claim_new("q", "limits", NOW - dt.timedelta(hours=1), 20, NOW)
+        elif history == "known":
+            answer(3, NOW - dt.timedelta(days=4))
+        before = _rows(store)
+        card, receipt = answer(1, NOW)
+        assert _rows(store) != before and card.state != 0
+        assert store.undo(receipt) is True
+        assert _rows(store) == before
+        assert store.undo(receipt) is False  # taken back once; nothing left to take back
+        assert _rows(store) == before

@@ -17,7 +17,7 @@ from lambda_prep.errors import EndOfInput
 from lambda_prep.study import grading
 from lambda_prep.study.grading import Attempt, Rating
 from lambda_prep.study.scheduler import CardState, Scheduler, day_bounds, is_due
-from lambda_prep.study.store import Review, Store
+from lambda_prep.study.store import Receipt, Review, Store
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,8 @@ class RecallAnswer:
     duration_s: float | None
 
 
-class AnsweredThenStopped(Exception):
-    """The UI has an answer, then the learner stopped (Ctrl-C or Ctrl-D) at a follow-up prompt such as
-    "Were you sure?": the quiz saves `answer` first, then stops as `stop` asks."""
-
-    def __init__(self, answer: ChoiceAnswer | RecallAnswer, stop: BaseException):
-        super().__init__("answered, then stopped")
-        self.answer, self.stop = answer, stop
+class UndoRequested(Exception):
+    """The learner asked, at a prompt, to take back the previous answer (`u` in plain mode)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +109,8 @@ class Outcome:
     reviewed_at: dt.datetime | None = None  # the interval shown is card.due - reviewed_at, as previewed
     duration_s: float | None = None
     repeat: bool = False  # asked again at the end of the session: its explanation was shown already
+    selected: tuple[str, ...] = ()  # the choices ticked or picked (choice questions)
+    receipt: Receipt | None = None  # what undo needs to take this answer back
 
 
 class QuizUI(Protocol):
@@ -124,6 +121,12 @@ class QuizUI(Protocol):
 
     def show_outcome(self, outcome: Outcome, now: dt.datetime) -> None: ...
 
+    def next_step(self, outcome: Outcome, last: bool) -> str:
+        """After the feedback: "next", "stop" (end the session with its summary) or "undo"."""
+        ...
+
+    def show_undone(self, question: Question | None, done: bool) -> None: ...
+
 
 @dataclass
 class Summary:
@@ -131,6 +134,8 @@ class Summary:
     interrupted: bool = False
     ended_early: bool = False  # input ran out before the last question
     over_limit: int = 0  # new questions skipped: another quiz used up today's limit meanwhile
+    stopped: int = 0  # questions left unasked because the learner chose to stop
+    undone: int = 0  # answers taken back
 
     def by_topic(self) -> dict[str, tuple[int, int]]:
         """topic -> (answered, correct)."""
@@ -141,18 +146,34 @@ class Summary:
         return {t: (a, c) for t, (a, c) in sorted(out.items())}
 
 
+def own_paces(log: list[tuple[str, bool, int | None]], questions: dict[str, Question]) -> dict[str, float]:
+    """The learner's usual pace per question type (grading.own_pace) from the review log: rows of
+    (question_id, correct, duration_ms) oldest first; only timed right answers count."""
+    history: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for question_id, correct, duration_ms in log:
+        question = questions.get(question_id)
+        if question is None or not correct or not duration_ms or question.type == "recall":
+            continue
+        history[question.type].append((duration_ms / 1000, words_in(question, question.choices)))
+    paces = {kind: grading.own_pace(times) for kind, times in history.items()}
+    return {kind: pace for kind, pace in paces.items() if pace is not None}
+
+
 def words_in(question: Question, choices: Sequence[str]) -> int:
     return len(question.prompt.split()) + sum(len(c.split()) for c in choices)
 
 
 class Quiz:
     def __init__(self, store: Store, scheduler: Scheduler, ui: QuizUI, *, rng: random.Random,
-                 clock: Callable[[], dt.datetime], new_limit: tuple[dt.datetime, int] | None = None):
+                 clock: Callable[[], dt.datetime], new_limit: tuple[dt.datetime, int] | None = None,
+                 paces: dict[str, float] | None = None):
         """new_limit: (start of the study day, new questions allowed per day); each new question then
-        claims a slot in the store just before it is shown, so quizzes running at once share the limit."""
+        claims a slot in the store just before it is shown, so quizzes running at once share the limit.
+        paces: the learner's own usual pace per question type (grading.own_pace), for "fast"."""
         self.store, self.scheduler, self.ui, self.rng, self.clock = store, scheduler, ui, rng, clock
         self.new_limit = new_limit
-        self._stop: BaseException | None = None  # Ctrl-C or Ctrl-D that came right after an answer
+        self.paces = paces or {}
+        self._last: tuple[Outcome, bool] | None = None  # the latest answer, and whether it was queued again
 
     def run(self, questions: Sequence[Question], summary: Summary | None = None) -> Summary:
         """Ask each question; save each answer before the next. Failed questions come back once
@@ -164,34 +185,71 @@ class Quiz:
         summary = summary if summary is not None else Summary()
         queue = list(questions)
         retried: set[str] = set()
-        position = 0
-        total = len(queue)
+        self._position = 0
+        self._total = len(queue)
         try:
             while queue:
                 question = queue.pop(0)
                 if not self._may_introduce(question):
                     summary.over_limit += 1
-                    total -= 1
+                    self._total -= 1
                     continue
-                position += 1
-                outcome = self.ask(question, position, total)
+                self._position += 1
+                self.ui.undo_available = self._last is not None
+                try:
+                    outcome = self.ask(question, self._position, self._total)
+                except UndoRequested:
+                    self._position -= 1
+                    queue.insert(0, question)
+                    self._undo(summary, queue, retried)
+                    continue
                 if question.id in retried:
                     outcome = replace(outcome, repeat=True)
                 summary.outcomes.append(outcome)
                 self.ui.show_outcome(outcome, self.clock())
-                if self._stop is not None:  # the learner stopped right after answering: saved, shown, now stop
-                    stop, self._stop = self._stop, None
-                    raise stop
-                if outcome.rating == Rating.AGAIN and question.id not in retried and outcome.card.is_learning:
+                queued_again = (outcome.rating == Rating.AGAIN and question.id not in retried
+                                and outcome.card.is_learning)
+                if queued_again:
                     retried.add(question.id)
                     queue.append(question)
-                    total += 1
+                    self._total += 1
+                self._last = (outcome, queued_again)
+                step = self.ui.next_step(outcome, last=not queue)
+                if step == "undo":
+                    self._undo(summary, queue, retried)
+                elif step == "stop":
+                    summary.stopped = len(queue)
+                    break
         except KeyboardInterrupt:
             summary.interrupted = True
             raise
         except EndOfInput:
             summary.ended_early = True
         return summary
+
+    def _undo(self, summary: Summary, queue: list[Question], retried: set[str]) -> None:
+        """Take back the latest answer: its review leaves the log, its card is as before, and the
+        question comes back next. Only the latest answer: the one a misfired key gave."""
+        if self._last is None or self._last[0].receipt is None:
+            self.ui.show_undone(None, False)
+            return
+        outcome, queued_again = self._last
+        if not self.store.undo(outcome.receipt):
+            self.ui.show_undone(outcome.question, False)  # answered again in another terminal since
+            self._last = None
+            return
+        self._last = None
+        summary.outcomes.pop()
+        summary.undone += 1
+        if queued_again:
+            queue.reverse()
+            queue.remove(outcome.question)  # the copy queued for the end of the session
+            queue.reverse()
+            retried.discard(outcome.question.id)
+            self._total -= 1
+        queue.insert(0, outcome.question)
+        self._position -= 1
+        self.ui.show_undone(outcome.question, True)
 
     def _may_introduce(self, question: Question) -> bool:
         if self.new_limit is None or self.store.card(question.id) is not None:
@@ -210,35 +268,36 @@ class Quiz:
         choices = list(question.choices)
         if question.type != "true-false":
             self.rng.shuffle(choices)
-        try:
-            answer = self.ui.ask_choice(question, choices, position, total)
-        except AnsweredThenStopped as partial:  # save the picked answer, then stop (see run)
-            answer, self._stop = partial.answer, partial.stop
-        return record_choice(self.store, self.scheduler, question, choices, answer, self.clock())
+        answer = self.ui.ask_choice(question, choices, position, total)
+        return record_choice(self.store, self.scheduler, question, choices, answer, self.clock(),
+                             self.paces.get(question.type))
 
 
 def record_choice(store: Store, scheduler: Scheduler, question: Question, choices: Sequence[str],
-                  answer: ChoiceAnswer, when: dt.datetime) -> Outcome:
+                  answer: ChoiceAnswer, when: dt.datetime, own_pace: float | None = None) -> Outcome:
     """Grade a choice answer by the grading policy, then log it and reschedule its card.
 
-    Shared by the quiz and the exam, so both feed the scheduler the same way.
+    Shared by the quiz and the exam, so both feed the scheduler the same way. own_pace: the
+    learner's usual pace for this question type (grading.own_pace), None to judge by reading pace.
     """
     correct = not answer.dont_know and grading.is_correct_choice(set(answer.selected), set(question.answer))
     rating = grading.grade(Attempt(correct=correct, duration_s=answer.duration_s,
                                    words=words_in(question, choices), hinted=answer.hinted,
-                                   unsure=answer.unsure, changed=answer.changed, dont_know=answer.dont_know))
+                                   unsure=answer.unsure, changed=answer.changed, dont_know=answer.dont_know,
+                                   own_pace=own_pace))
     text = "(don't know)" if answer.dont_know else " | ".join(answer.selected)
-    return save(store, scheduler, question, rating, correct, text, answer.duration_s, when)
+    return replace(save(store, scheduler, question, rating, correct, text, answer.duration_s, when),
+                   selected=tuple(answer.selected))
 
 
 def save(store: Store, scheduler: Scheduler, question: Question, rating: Rating, correct: bool, text: str,
          duration: float | None, when: dt.datetime) -> Outcome:
     """Log one answer and reschedule its card, in one committed transaction."""
     duration_ms = None if duration is None else int(round(duration * 1000))
-    card = store.record(
+    card, receipt = store.record_undoable(
         Review(question.id, question.topic, int(rating), when, duration_ms, text, correct),
         lambda before: scheduler.review(before, question.id, question.topic, int(rating), when, duration_ms))
-    return Outcome(question, correct, rating, card, text, when, duration)
+    return Outcome(question, correct, rating, card, text, when, duration, receipt=receipt)
 
 
 def next_due_counts(cards: dict[str, CardState], live_ids: set[str], now: dt.datetime,

@@ -277,6 +277,16 @@ class Review:
     correct: bool
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """What taking an answer back needs: its row in the log and its card's row as it was before
+    (None: no row at all; a claimed row for a new question shown today stays a claim)."""
+
+    review_id: int
+    question_id: str
+    card_row_before: tuple | None
+
+
 class Store:
     def __init__(self, path: Path, *, migrate_to: int = SCHEMA_VERSION):
         self.path = path
@@ -558,15 +568,20 @@ class Store:
         `schedule` gets the card as it is in the database at that moment (another terminal may
         have reviewed it since this quiz started) and returns its next state.
         """
+        return self.record_undoable(review, schedule)[0]
+
+    def record_undoable(self, review: Review,
+                        schedule: Callable[[CardState | None], CardState]) -> tuple[CardState, Receipt]:
+        """record(), also returning the Receipt that undo() needs to take the answer back exactly."""
         db = self.db
         try:
             db.execute("BEGIN IMMEDIATE")
             try:
-                rows = db.execute(f"SELECT {self._CARD_COLUMNS} FROM cards WHERE question_id = ? "
-                                  f"AND state != {CLAIMED}", (review.question_id,)).fetchall()
-                before = _card(rows[0]) if rows else None
+                raw = db.execute(f"SELECT card_id, {self._CARD_COLUMNS} FROM cards WHERE question_id = ?",
+                                 (review.question_id,)).fetchall()
+                before = _card(raw[0][1:]) if raw and raw[0][3] != CLAIMED else None
                 after = schedule(before)
-                db.execute(
+                cursor = db.execute(
                     "INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer, correct,"
                     " state_before, due_before, due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (review.question_id, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
@@ -586,7 +601,35 @@ class Store:
             raise self.damaged(exc) from None
         except sqlite3.Error as exc:
             raise self.diagnose(exc) from None
-        return after
+        return after, Receipt(cursor.lastrowid, review.question_id, tuple(raw[0]) if raw else None)
+
+    def undo(self, receipt: Receipt) -> bool:
+        """Take an answer back in one transaction: delete its review and put its card's row back
+        exactly as it was. False (nothing changed) if the question was answered again since,
+        in another terminal: undoing then would throw that later answer away."""
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                latest = db.execute("SELECT max(id) FROM reviews WHERE question_id = ?",
+                                    (receipt.question_id,)).fetchone()[0]
+                if latest != receipt.review_id:
+                    db.execute("ROLLBACK")
+                    return False
+                db.execute("DELETE FROM reviews WHERE id = ?", (receipt.review_id,))
+                if receipt.card_row_before is None:
+                    db.execute("DELETE FROM cards WHERE question_id = ?", (receipt.question_id,))
+                else:
+                    db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                               f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", receipt.card_row_before)
+                db.execute("COMMIT")
+                return True
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
 
     def claim_new(self, question_id: str, topic: str, since: dt.datetime, limit: int, now: dt.datetime) -> bool:
         """Take one of today's new-question slots before showing a new question; False if none is left.
@@ -645,6 +688,13 @@ class Store:
         if question_id is None:
             return self.query(sql + " ORDER BY id")
         return self.query(sql + " WHERE question_id = ? ORDER BY id", (question_id,))
+
+    def timed_right_answers(self, limit: int = 3000) -> list[tuple[str, bool, int]]:
+        """(question_id, correct, duration_ms) of the latest timed right answers, oldest first:
+        what the learner's own pace is judged from (grading.own_pace)."""
+        rows = self.query("SELECT question_id, correct, duration_ms FROM reviews WHERE correct = 1 "
+                          "AND duration_ms > 0 ORDER BY id DESC LIMIT ?", (limit,))
+        return [(qid, bool(correct), ms) for qid, correct, ms in reversed(rows)]
 
     def reset(self, topic: str | None = None) -> tuple[int, int]:
         """Forget progress (all, or one topic). Returns (cards, reviews) removed."""

@@ -13,9 +13,8 @@ import time
 from typing import Callable, Sequence
 
 from lambda_prep.bank.model import Question
-from lambda_prep.study.grading import Rating, speed, suggest_recall_rating
-from lambda_prep.errors import EndOfInput
-from lambda_prep.study.session import AnsweredThenStopped, ChoiceAnswer, Outcome, RecallAnswer, Summary, words_in
+from lambda_prep.study.grading import Rating, suggest_recall_rating
+from lambda_prep.study.session import ChoiceAnswer, Outcome, RecallAnswer, Summary, UndoRequested
 from lambda_prep.terminal import Terminal
 from lambda_prep.views.common import local_time, span, until
 
@@ -51,6 +50,15 @@ class PlainQuizUI:
     def __init__(self, term: Terminal):
         self.term = term
         self.timed = term.stdin_isatty  # answer times from a pipe mean nothing
+        self.undo_available = False  # set by the quiz: is there an answer to take back?
+
+    def _undo_note(self) -> str:
+        return ", u = undo the last answer" if self.undo_available else ""
+
+    def _wants_undo(self, line: str) -> bool:
+        if self.undo_available and line.strip().lower() in ("u", "undo"):
+            raise UndoRequested()
+        return False
 
     def _clock(self) -> float:
         return time.monotonic()
@@ -67,7 +75,9 @@ class PlainQuizUI:
                 term.console.print(f"  {index}) {choice}", highlight=False)
             hint_note = "" if hinted or len(shown) <= 2 else ", h = hint"
             what = "numbers, e.g. 1 3" if multi else "a number"
-            line = term.read_line(f"Answer ({what}{hint_note}, ? = don't know; end with ? if unsure): ").strip()
+            line = term.read_line(f"Answer ({what}{hint_note}, ? = don't know; end with ? if unsure"
+                                  f"{self._undo_note()}): ").strip()
+            self._wants_undo(line)
             lowered = line.lower()
             if lowered in ("?", "idk", "dont know", "don't know"):
                 return ChoiceAnswer((), self._elapsed(start), hinted=hinted, dont_know=True)
@@ -93,7 +103,9 @@ class PlainQuizUI:
         term = self.term
         _header(term, question, position, total)
         start = self._clock()
-        typed = term.read_line("Answer in your head (or type it), then press Enter to see the model answer: ").strip()
+        typed = term.read_line(f"Answer in your head (or type it), then press Enter to see the model answer"
+                               f"{' (u = undo the last answer)' if self.undo_available else ''}: ").strip()
+        self._wants_undo(typed)
         duration = self._elapsed(start)
         show_model_answer(term, question)
         covered = None
@@ -127,40 +139,60 @@ class PlainQuizUI:
     def show_outcome(self, outcome: Outcome, now: dt.datetime) -> None:
         show_outcome(self.term, outcome, now)
 
+    def next_step(self, outcome: Outcome, last: bool) -> str:
+        return "next"  # plain mode: the next prompt follows (a script keeps its pace; u undoes there)
+
+    def show_undone(self, question: Question | None, done: bool) -> None:
+        from rich.text import Text
+
+        if question is None:
+            message = "Nothing to undo."
+        elif done:
+            message = "Answer taken back: the question is as before and comes again now."
+        else:
+            message = "Not undone: this question was answered again elsewhere since."
+        self.term.console.print(Text(message, style="yellow"))
+
+
+PACE_KEYS = {"enter": "next", "space": "next", "q": "stop", "u": "undo"}
+
 
 class InteractiveQuizUI(PlainQuizUI):
+    def next_step(self, outcome: Outcome, last: bool) -> str:
+        """Wait for a key, so the feedback stays on screen until the learner has read it."""
+        go_on = "the summary" if last else "next question"
+        # ASCII only: prompt_toolkit prints "?" for what an ASCII-only terminal cannot show
+        return self.term.key(f"Enter: {go_on}   u: take this answer back   q: stop here", PACE_KEYS)
+
     def ask_choice(self, question: Question, choices: Sequence[str], position: int, total: int) -> ChoiceAnswer:
+        """Arrow keys and Enter (space ticks in a multi-select); `?` instead of Enter marks the answer
+        "not sure" (never Easy). The hint and "I don't know" are entries of the list in both prompts."""
         term = self.term
         _header(term, question, position, total)
         start = self._clock()
         shown = list(choices)
         hinted = False
-        if question.type == "multi":
-            selected = term.checkbox("Your answer:", shown)
-            if not selected:
-                return ChoiceAnswer((), self._clock() - start, dont_know=True)
-        else:
-            while True:
-                extras = ([HINT] if not hinted and len(shown) > 2 else []) + [DONT_KNOW]
-                picked = term.select("Your answer:", shown + extras)
-                if picked == DONT_KNOW:
+        ticked: list[str] = []
+        while True:
+            extras = ([HINT] if not hinted and len(shown) > 2 else []) + [DONT_KNOW]
+            if question.type == "multi":
+                picked, unsure = term.checkbox("Your answer:", shown + extras, checked=ticked, unsure_key=True)
+                if DONT_KNOW in picked or not picked:
                     return ChoiceAnswer((), self._clock() - start, hinted=hinted, dont_know=True)
-                if picked == HINT:
+                ticked = [c for c in picked if c != HINT]
+                if HINT in picked:
+                    shown, hinted = _hint_choices(question, shown), True
+                    ticked = [c for c in ticked if c in shown]  # a removed wrong answer is unticked
+                    continue
+            else:
+                one, unsure = term.select("Your answer:", shown + extras, unsure_key=True)
+                if one == DONT_KNOW:
+                    return ChoiceAnswer((), self._clock() - start, hinted=hinted, dont_know=True)
+                if one == HINT:
                     shown, hinted = _hint_choices(question, shown), True
                     continue
-                selected = [picked]
-                break
-        duration = self._clock() - start
-        unsure = False
-        if not hinted and speed(duration, words_in(question, choices)) == "fast":
-            # Easy needs fast *and* sure; only a fast answer could be Easy, so only then ask.
-            try:
-                unsure = not term.confirm("Quick one. Were you sure?", default=True)
-            except (KeyboardInterrupt, EndOfInput) as stop:
-                # The answer was picked: keep it (as unsure, so never Easy), then stop as asked.
-                raise AnsweredThenStopped(ChoiceAnswer(tuple(selected), duration, hinted=hinted, unsure=True),
-                                          stop) from None
-        return ChoiceAnswer(tuple(selected), duration, hinted=hinted, unsure=unsure)
+                ticked = [one]
+            return ChoiceAnswer(tuple(ticked), self._clock() - start, hinted=hinted, unsure=unsure)
 
     def ask_recall(self, question: Question, position: int, total: int,
                    preview: Callable[[], dict[int, dt.timedelta]]) -> RecallAnswer:
@@ -216,6 +248,8 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
     elif outcome.correct:
         line.append("✓ Correct", style="bold green")
         line.append(f" ({outcome.rating.label})", style="dim")
+    elif q.type == "multi":
+        line.append("✗ Not quite", style="bold red")
     else:
         line.append("✗ Not quite", style="bold red")
         answers = " | ".join(q.answer)
@@ -231,6 +265,8 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
     else:  # on a line of its own rather than broken in the middle of the phrase
         term.console.print(line)
         term.console.print(Text(status.capitalize() + ".", style="dim"))
+    if q.type == "multi" and not outcome.correct:
+        show_ticks(term, q.choices, q.answer, outcome.selected)
     if outcome.repeat:
         term.console.print(Text("(The explanation is above, where you first met this question.)", style="dim"))
         return
@@ -252,6 +288,23 @@ def show_outcome(term: Terminal, outcome: Outcome, now: dt.datetime) -> None:
         term.console.print(Text(f"Learn it: lambda-prep explain {q.topic}{where}", style="dim"))
         if command:  # a command is never broken across lines: it must copy and paste whole
             term.console.print(Text(f"    and:  {command}", style="dim"), soft_wrap=True)
+
+
+def show_ticks(term: Terminal, choices: Sequence[str], answer: Sequence[str], selected: Sequence[str]) -> None:
+    """A multi-select answer choice by choice: ticked and right, missed, ticked wrongly (and, for a
+    full picture, left out rightly), each on its own wrapped line."""
+    from rich.table import Table
+    from rich.text import Text
+
+    marks = {(True, True): ("✓ ticked, right", "green"), (False, True): ("✗ missed", "red"),
+             (True, False): ("✗ ticked wrongly", "red"), (False, False): ("  not ticked, right", "dim")}
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()  # a long choice wraps inside its column, under its own first word
+    for choice in choices:
+        label, style = marks[(choice in selected, choice in answer)]
+        grid.add_row(Text("  " + label, style=style), Text(choice, style="dim" if style == "dim" else ""))
+    term.console.print(grid)
 
 
 def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datetime, *,
@@ -287,6 +340,9 @@ def show_summary(term: Terminal, summary: Summary, upcoming: dict, now: dt.datet
     timed = [o.duration_s for o in summary.outcomes if o.duration_s is not None]
     if timed:
         term.console.print(f"Time answering: {span(max(sum(timed), 60))}.")
+    if summary.stopped:
+        term.console.print(f"Stopped with {summary.stopped} question{'s' if summary.stopped != 1 else ''} "
+                           f"left for another session.")
     weakest = _weakest(summary)
     if weakest:
         term.console.print(f"Weakest this session: {weakest} (lambda-prep explain {weakest}).")

@@ -293,3 +293,18 @@ def test_quiz_mixes_in_drills_and_drills_only_asks_only_drills(data_home):
     run("config", "drills-per-session", "0", home=data_home)
     none = run("quiz", "--count", "10", "--seed", "3", "--no-interactive", home=data_home, stdin="1\n" * 40)
     assert "scenario drill" not in none.stdout
+
+
+def test_explainers_and_simulation_footers_point_to_the_drills_of_their_topic():
+    from lambda_prep.paths import explainers_dir
+    from lambda_prep.views.sims.common import drills_for, interview_footer
+
+    for kind in KINDS:
+        try_it = (explainers_dir() / f"{kind.topic}.md").read_text().split("## Try it", 1)[1]
+        assert f"lambda-prep drill {kind.name}" in try_it, kind.name
+        assert kind.name in drills_for(kind.topic)
+    from rich.console import Console
+
+    console = Console(width=80, record=True)
+    console.print(interview_footer(["say this"], explain_topic="retries"))
+    assert "lambda-prep drill async-retries" in console.export_text()

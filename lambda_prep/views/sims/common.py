@@ -17,7 +17,16 @@ def interview_footer(lines: Sequence[str], *, explain_topic: str, quiz_topic: st
     body.append("\nNext:\n", style="bold")
     body.append(f"  lambda-prep explain {explain_topic}\n")
     body.append(f"  lambda-prep quiz --topic {quiz_topic or explain_topic}")
+    for kind in drills_for(quiz_topic or explain_topic):
+        body.append(f"\n  lambda-prep drill {kind}")
     return Panel(body, title="What to say in the interview", title_align="left", border_style="green")
+
+
+def drills_for(topic: str) -> list[str]:
+    """The drill kinds that practise a topic (names only: no drill or model is imported)."""
+    from lambda_prep.drills.registry import KINDS
+
+    return [k.name for k in KINDS if k.topic == topic]
 
 
 def bar(fraction: float, width: int = 30, *, fill: str = "█", empty: str = "░") -> str:

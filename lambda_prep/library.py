@@ -170,7 +170,7 @@ def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: l
     """The review forecast for the questions in the banks (of `topic_names` when given)."""
     from lambda_prep.study.session import next_due_counts
 
-    live = {q.id for q in banks.questions if not topic_names or q.topic in topic_names}
+    live = {q.id for q in studied(banks) if not topic_names or q.topic in topic_names}
     return next_due_counts(store.cards(), live, now, day_start_hour)
 
 
@@ -595,7 +595,7 @@ def stats_report(store, banks, now: dt.datetime, months: int) -> dict:
     from lambda_prep.study import stats as stats_model
 
     config = settings(store)
-    report = stats_model.compute(store, banks.questions, now, day_start_hour=config.day_start_hour,
+    report = stats_model.compute(store, studied(banks), now, day_start_hour=config.day_start_hour,
                                  heatmap_weeks=round(months * 4.35))
     report["plan"] = plan_status(store, banks)
     return report
@@ -605,7 +605,7 @@ def topic_rows(store, banks, now: dt.datetime) -> list[dict]:
     """Every topic with its number of questions and the learner's mastery."""
     from lambda_prep.study import stats as stats_model
 
-    return stats_model.topic_overview(store, banks.questions, now)
+    return stats_model.topic_overview(store, studied(banks), now)
 
 
 def topic_mastery(topic_name: str, now: dt.datetime) -> str | None:
@@ -693,6 +693,16 @@ def drill_folder(drill) -> Path:
         for name, text in drill.files.items():
             (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def studied(banks) -> list:
+    """Everything with a card: the bank questions and one card per drill kind (id and topic only,
+    so stats and forecasts count drills without generating a scenario)."""
+    from types import SimpleNamespace
+
+    from lambda_prep.drills.registry import KINDS
+
+    return [*banks.questions, *(SimpleNamespace(id=f"drill-{k.name}", topic=k.topic) for k in KINDS)]
 
 
 def drill_question(kind_name: str, reps: int, seed: int | None, today: dt.date):

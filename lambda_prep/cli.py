@@ -500,7 +500,8 @@ def explain(
 def exam(
     ctx: typer.Context,
     count: int = typer.Option(40, "--count", "-n", min=1, max=200, help="Number of questions (1-200)."),
-    minutes: int = typer.Option(80, "--minutes", "-m", min=1, max=600, help="Time allowed (1-600 minutes)."),
+    minutes: Optional[int] = typer.Option(None, "--minutes", "-m", min=1, max=600, show_default=False,
+                                          help="Time allowed (1-600 minutes); default: two minutes a question."),
     topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
                                               help="Only this topic (repeatable; aliases work)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix the questions chosen and their order."),
@@ -517,7 +518,7 @@ def exam(
     you submit.
 
     40 questions in 80 minutes by default (two minutes each, like the AWS
-    associate exams), spread across topics. In a terminal the countdown
+    associate exams; --count 10 gives 20 minutes), spread across topics. In a terminal the countdown
     stays at the bottom. Keys: arrows and enter answer (space ticks when
     several are right), f flags for review, left/right move, g goes to a
     question, r lists unanswered and flagged ones, s submits. Time up

@@ -389,12 +389,13 @@ def flags(store, banks) -> list[dict]:
 # --- exam ---------------------------------------------------------------------------------------
 
 
-def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int,
+def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int | None,
                  pass_mark: int | None, seed: int | None, clock):
-    """An exam of `count` choice questions spread across topics; pass_mark None: the setting."""
+    """An exam of `count` choice questions spread across topics; pass_mark None: the setting;
+    minutes None: two minutes for each question actually chosen."""
     import random
 
-    from lambda_prep.study.exam import Exam, choose
+    from lambda_prep.study.exam import Exam, choose, minutes_for
     from lambda_prep.study.scheduler import Scheduler
 
     config = settings(store)
@@ -402,7 +403,8 @@ def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minute
     # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
     questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
     return Exam(store, Scheduler(config.desired_retention, fuzz=True, seed=seed), ui, questions, rng=rng,
-                clock=clock, minutes=minutes, pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
+                clock=clock, minutes=minutes_for(len(questions)) if minutes is None else minutes,
+                pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
                 seed=seed, topics=topic_names)
 
 

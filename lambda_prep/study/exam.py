@@ -30,10 +30,17 @@ from lambda_prep.study.store import BUSY_TIMEOUT_MS, Store, StoreError, _iso
 
 CHOICE_TYPES = ("single", "multi", "true-false")
 DEFAULT_COUNT = 40
-DEFAULT_MINUTES = 80  # two minutes a question, like the AWS associate exams
+MINUTES_PER_QUESTION = 2  # like the AWS associate exams (130 minutes for 65 questions)
+DEFAULT_MINUTES = DEFAULT_COUNT * MINUTES_PER_QUESTION
 COUNT_RANGE = (1, 200)
 MINUTES_RANGE = (1, 600)
 PASS_MARK_RANGE = (1, 100)  # percent
+
+
+def minutes_for(questions: int) -> int:
+    """The time allowed when --minutes is not given: two minutes a question, so a short exam is not
+    a relaxed one."""
+    return max(MINUTES_RANGE[0], min(MINUTES_RANGE[1], questions * MINUTES_PER_QUESTION))
 
 
 # --- what the UI returns ----------------------------------------------------------------------

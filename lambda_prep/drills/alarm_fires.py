@@ -89,7 +89,8 @@ def generate(rng, seed: int) -> Drill:
                      f"least {m} of them are {t:g} or more; they need not be consecutive. "
                      + (f"The first minute where that holds is {right[len('Minute '):]}."
                         if right != NEVER else "No window of that length ever holds enough breaching minutes.")
-                     + f" 'M out of N' keeps one noisy minute from paging you; a smaller M or N fires sooner."),
+                     + f" 'M out of N' keeps one noisy minute from paging you: a smaller M fires sooner, and a longer N "
+                       "tolerates quiet minutes between the bad ones."),
         simulate=(f"lambda-prep simulate observability --minutes {MINUTES} --arrival-rate {params.arrival_rate:g} "
                   f"--error-rate {params.error_rate:g} --incident-at-min {params.incident_at_min} "
                   f"--incident-minutes {params.incident_minutes} --incident-error-rate {params.incident_error_rate:g} "

@@ -11,7 +11,10 @@ from lambda_prep.sims.managed_instances import Params, memory_needed_mb, usable_
 KIND = "requests-per-environment"
 TOPIC = "whats-new"
 SUMMARY = "Managed Instances: requests one environment runs at once, per-vCPU defaults and memory"
-SOURCES = (facts.LMI_RUNTIMES_URL, facts.DG + "lambda-managed-instances-python-runtime.html", facts.LMI_CONFIG_URL)
+SOURCES = (facts.LMI_RUNTIMES_URL, facts.LMI_CONFIG_URL)
+# The runtime's own page where the managed-instances simulation cites one (the per-vCPU default, the process model).
+RUNTIME_PAGE = {runtime: facts.DG + f"lambda-managed-instances-{runtime}-runtime.html"
+                for runtime in ("python", "nodejs", "java")}
 
 RUNTIME = {"nodejs": "Node.js", "java": "Java", "dotnet": ".NET", "python": "Python"}
 MODEL = {"nodejs": "one Node.js process with worker threads (one per vCPU in this model), each loading your init once",
@@ -55,7 +58,8 @@ def generate(rng, seed: int) -> Drill:
     needed = memory_needed_mb(p, p.concurrency)
     fits = needed <= memory
     return Drill(
-        kind=KIND, topic=TOPIC, seed=seed, sources=SOURCES,
+        kind=KIND, topic=TOPIC, seed=seed,
+        sources=SOURCES[:1] + ((RUNTIME_PAGE[runtime],) if runtime in RUNTIME_PAGE else ()) + SOURCES[1:],
         params={"runtime": runtime, "vcpus": vcpus, "memory_per_vcpu_gib": gib, "base_memory_mb": base,
                 "request_memory_mb": request, "max_concurrency": p.concurrency, "usable_concurrency": usable},
         prompt=(f"A {RUNTIME[runtime]} function runs on Lambda Managed Instances with the default "

@@ -45,6 +45,17 @@ KINDS: tuple[Kind, ...] = (
          "what the caller gets back: 200, 202, 429 or an error payload"),
     Kind("db-connections", "lambda_prep.drills.db_connections", "networking-storage",
          "database connections that steady traffic holds without RDS Proxy"),
+    # --- issue 15, the newer simulations (branch drills-b) ---
+    Kind("duplicate-effects", "lambda_prep.drills.duplicate_effects", "system-design",
+         "side effects done twice by async retries without an idempotency key"),
+    Kind("billed-duration", "lambda_prep.drills.billed_duration", "fundamentals",
+         "a cold or warm request's billed duration: INIT, handler and extension time"),
+    Kind("requests-per-environment", "lambda_prep.drills.requests_per_environment", "whats-new",
+         "Managed Instances: requests one environment runs at once, per-vCPU defaults and memory"),
+    Kind("alarm-fires", "lambda_prep.drills.alarm_fires", "monitoring",
+         "the minute an 'M out of N' alarm on Errors goes to ALARM, if it does"),
+    Kind("package-type", "lambda_prep.drills.package_type", "containers",
+         "a .zip uploaded directly, a .zip through S3 or a container image, by size and code signing"),
 )
 
 NAMES = tuple(k.name for k in KINDS)

@@ -472,8 +472,7 @@ def explain(
                                           help="A topic or alias (cold-start, vpc, dlq...). Omit to list them."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help="Page long output in a terminal."),
 ) -> None:
-    """A topic in five minutes: the concept, the numbers to know, the 30-second interview
-    answer, the traps, the follow-up questions, and what to run next.
+    """A topic in five minutes: the concept, the numbers to know, the 30-second interview answer, the traps, the follow-up questions, and what to run next.
 
     \b
     Examples:
@@ -514,8 +513,7 @@ def exam(
                                                     "reading stdin (default: interactive in a terminal)."),
     show_history: bool = typer.Option(False, "--history", help="List past exams instead (with --json: as JSON)."),
 ) -> None:
-    """A timed exam: choice questions against the clock, no verdicts until
-    you submit.
+    """A timed exam: choice questions against the clock, no verdicts until you submit.
 
     40 questions in 80 minutes by default (two minutes each, like the AWS
     associate exams; --count 10 gives 20 minutes), spread across topics. In a terminal the countdown
@@ -619,8 +617,7 @@ def plan(
     clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
 ) -> None:
-    """Plan backwards from your interview day: no review after it, enough new questions a day to
-    see everything in time, and the retention that gives the most recall on the day.
+    """Plan backwards from your interview day: no review after it, enough new questions a day to see everything in time, and the retention that gives the most recall on the day.
 
     Shows the days left, new questions and minutes per day until the day, the expected share of
     each topic recalled on the day (and today), and whether you are on track. The plan ends by

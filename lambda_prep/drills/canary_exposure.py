@@ -55,6 +55,7 @@ def generate(rng, seed: int) -> Drill:
             runs.append([w, 1])
     share_text = ", then ".join(f"{w:.0%} for {n} minute{'s' if n > 1 else ''}" for w, n in runs)
     minute_sum = sum(shares)
+    first_minute = prm.arrival_rate * PERIOD_S * (shares[0] * prm.new_error_rate + (1 - shares[0]) * base)
     per_minute = prm.arrival_rate * PERIOD_S * (shares[-1] * prm.new_error_rate + (1 - shares[-1]) * base)
     return Drill(
         kind=KIND, topic=TOPIC, seed=seed, sources=SOURCES,
@@ -75,7 +76,11 @@ def generate(rng, seed: int) -> Drill:
                      f"the alarm fires at {alarm_at / 60:g} min and CodeDeploy points the alias back at the old "
                      f"version. Requests that saw the new version: {prm.arrival_rate:g} x {PERIOD_S} s x "
                      f"{minute_sum:g} (the shares added up) = {right}, of which about {count(outcome['bad'])} "
-                     f"failed. Real alarms see metrics a little late, so a real rollback comes somewhat later."),
+                     f"failed."
+                     + (f" At {shares[0]:.0%} the errors stayed under the threshold (about {first_minute:.1f} a "
+                        f"minute): a canary protects you only if the alarm is sensitive enough to see its share."
+                        if len(runs) > 1 and first_minute < prm.alarm_threshold and kind == "canary" else "")
+                     + " Real alarms see metrics a little late, so a real rollback comes somewhat later."),
         simulate=(f"lambda-prep simulate deploy --config {prm.config} --arrival-rate {prm.arrival_rate:g} "
                   f"--new-error-rate {prm.new_error_rate:g} --alarm-threshold {prm.alarm_threshold} --seed {seed}"),
     )

@@ -105,7 +105,12 @@ def test_recursion_stop_by_the_documented_rules():
 
 
 def test_recursion_stop_simulation_agrees(tmp_path):
-    for seed in (1, 2, 3, 5):
+    seeds = {}  # one scenario per way the loop is (or is not) stopped: every flag the commands use
+    for seed in SEEDS:
+        p = get("recursion-stop").generate(seed).params
+        seeds.setdefault((p["recursion"], p["supported_sdk"], p["via"] == "dynamodb", p["fan_out"] > 1), seed)
+    assert len(seeds) >= 6
+    for seed in sorted(seeds.values())[:8]:
         d = get("recursion-stop").generate(seed)
         results = simulate(d, tmp_path)
         assert results["detected"] == d.params["detected"]

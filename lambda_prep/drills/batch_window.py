@@ -11,6 +11,7 @@ TOPIC = "event-sources"
 SUMMARY = "an SQS mapping's batch size and batching window: how many invocations"
 SOURCES = (facts.SQS_PARAMS_URL, facts.ESM_API_URL, facts.PRICING_URL)
 MESSAGES = 10_000
+SMALL = int(facts.SQS_BATCH_SIZE_MAX_FIFO.value)  # 10: FIFO's maximum, and the most without a window
 
 
 def generate(rng, seed: int) -> Drill:
@@ -28,8 +29,8 @@ def generate(rng, seed: int) -> Drill:
         count(MESSAGES / batch): "thinking every batch fills to the batch size (the window closes it first)",
         count(MESSAGES / (rate * window)): "thinking a batch is exactly rate x window messages, forgetting the "
                                            "message that opens it and the batch size cap",
-        count(MESSAGES / 10): "thinking an SQS batch holds at most 10 messages (that is the FIFO limit, and the "
-                              "limit without a batching window)",
+        count(MESSAGES / SMALL): f"thinking an SQS batch holds at most {SMALL} messages (that is the FIFO limit, "
+                                 f"and the limit without a batching window)",
     }, right, tolerance=0.1)  # about-figures: keep only distractors clearly apart from the answer
     wrong = dict(list(wrong.items())[:3])
     choices, misconceptions = options(rng, right, wrong)
@@ -43,12 +44,13 @@ def generate(rng, seed: int) -> Drill:
                 f"many invocations process them?"),
         choices=choices, answer=right, misconceptions=misconceptions,
         explanation=(f"A batch opens with the first waiting message and closes when the window has passed, the "
-                     f"batch size is reached or the payload hits 6 MB, whichever comes first. In {window} s about "
+                     f"batch size is reached or the payload hits "
+                     f"{facts.ESM_BATCH_PAYLOAD_MB.value} MB, whichever comes first. In {window} s about "
                      f"{rate * window:g} more messages arrive, so a batch holds about "
                      + (f"{batch:,} (the batch size caps it)" if fills else f"1 + {rate * window:g}")
                      + f": on average {mean:.2f} with random arrivals, so {MESSAGES:,} / {mean:.2f} = about {right} "
                      f"invocations. Fewer, larger batches cut the request charge; each message waits up to {window} "
-                     f"s longer. A batch size above 10 needs a window of at least "
+                     f"s longer. A batch size above {SMALL} needs a window of at least "
                      f"{facts.BATCH_OVER_10_NEEDS_WINDOW_S.value} s; windows go up to "
                      f"{facts.BATCHING_WINDOW_MAX_S.value} s. The model gathers one batch at a time; AWS's several "
                      f"pollers can split busy traffic into somewhat smaller batches."),

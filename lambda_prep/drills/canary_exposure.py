@@ -12,6 +12,7 @@ SUMMARY = "requests that reach a bad version before CodeDeploy's alarm rolls it 
 SOURCES = (facts.CODEDEPLOY_CONFIGS_URL, facts.CODEDEPLOY_ROLLBACK_URL, facts.ALIAS_ROUTING_URL)
 CHOSEN = ("LambdaCanary10Percent5Minutes", "LambdaCanary10Percent10Minutes", "LambdaLinear10PercentEvery1Minute",
           "LambdaLinear10PercentEvery2Minutes", "LambdaLinear10PercentEvery3Minutes", "LambdaAllAtOnce")
+CANARY_PERCENT = CONFIGS["LambdaCanary10Percent5Minutes"][1]
 
 
 def draw(rng) -> Params:
@@ -35,8 +36,8 @@ def generate(rng, seed: int) -> Drill:
         count(prm.arrival_rate * alarm_at): "forgetting that only the shifted share of traffic goes to the new version",
         count(unstopped): "thinking CodeDeploy finishes the traffic shift before it acts on the alarm",
         count(outcome["bad"]): "counting only the failed requests, not everyone routed to the bad version",
-        **({count(exposed / 10): "thinking every deployment starts with a 10% canary"} if prm.kind == "all-at-once"
-           else {}),
+        **({count(exposed * CANARY_PERCENT / 100): f"thinking every deployment starts with a {CANARY_PERCENT}% canary"}
+           if prm.kind == "all-at-once" else {}),
         "None: the pre-traffic hook stops a bad version":
             "thinking the BeforeAllowTraffic hook sees real traffic (it runs before any shifts; this one passed)",
     }, right)

@@ -12,6 +12,7 @@ SUMMARY = "a slow request behind API Gateway, an ALB or a function URL: status a
 SOURCES = (facts.APIGW_QUOTAS_URL, facts.APIGW_ERRORS_URL, facts.ALB_LAMBDA_URL, facts.FUNCTION_URLS_URL,
            facts.PRICING_URL)
 DOORS = ("rest", "rest", "alb", "url")  # the HTTP API's answer to a timeout is not documented: left out
+REST_MAX_S = facts.APIGW_REST_TIMEOUT_MS.value[1] / 1000  # 29 s: the default, and the maximum for edge APIs
 
 
 def seen(status: int, waits_s: float, billed: int) -> str:
@@ -21,7 +22,7 @@ def seen(status: int, waits_s: float, billed: int) -> str:
 def generate(rng, seed: int) -> Drill:
     door = pick(rng, DOORS)
     if door == "rest":
-        integration = pick(rng, (29.0, 29.0, 10.0, 15.0))
+        integration = pick(rng, (REST_MAX_S, REST_MAX_S, 10.0, 15.0))  # 10 and 15 s: settings below it
         timeout = pick(rng, (5, 60, 120, 300))
         # past the door's timeout (and maybe the function's own), or a function timing out first
         duration = (timeout + 3.5 if timeout < integration else
@@ -29,7 +30,7 @@ def generate(rng, seed: int) -> Drill:
     else:
         # An ALB or a function URL waits for the function. Runs under a minute: the model leaves out the
         # ALB's idle timeout (60 s by default).
-        integration = float(facts.APIGW_REST_TIMEOUT_MS.value[1]) / 1000  # API Gateway's, for the distractor
+        integration = REST_MAX_S  # API Gateway's, for the distractors
         timeout = pick(rng, (60, 120, 300))
         duration = pick(rng, (integration + 6.5, integration + 21.5))
     prm = Params(duration_s=duration, timeout_s=timeout, integration_timeout_s=integration)
@@ -54,11 +55,11 @@ def generate(rng, seed: int) -> Drill:
     else:
         wrong = {
             seen(504, integration, round(integration * 1000)):
-                "thinking every front door has API Gateway's 29-second integration timeout",
-            seen(504, integration, bill): "thinking every front door has API Gateway's 29-second integration "
-                                          "timeout (and that the function runs on)",
+                f"thinking every front door has API Gateway's {REST_MAX_S:g}-second integration timeout",
+            seen(504, integration, bill): f"thinking every front door has API Gateway's {REST_MAX_S:g}-second "
+                                          f"integration timeout (and that the function runs on)",
             seen(502, integration, round(integration * 1000)):
-                "thinking the front door cuts the function off at 29 s and reports a function error",
+                f"thinking the front door cuts the function off at {REST_MAX_S:g} s and reports a function error",
         }
     wrong = {text: why for text, why in wrong.items() if text != right}
     choices, misconceptions = options(rng, right, wrong)
@@ -70,13 +71,13 @@ def generate(rng, seed: int) -> Drill:
               + (f" (where its own timeout ends it)" if duration > timeout else "")
               + f" and Lambda bills all of it ({bill:,} ms). "
               f"Make long work asynchronous (return 202 and let the client poll), or raise the timeout, which "
-              f"Regional and private REST APIs allow past 29 s on request."),
+              f"Regional and private REST APIs allow past {REST_MAX_S:g} s on request."),
         502: (f"The function times out at {timeout} s, before API Gateway's {integration:g} s are up: a function "
               f"error, which API Gateway answers with 502. Lambda bills the run up to the timeout ({bill:,} ms)."),
         200: (f"The caller waits for the function, which answers after {ran:g} s; Lambda bills {bill:,} ms."
-              + ("" if door == "rest" else f" An {DOOR_NAMES[door]} has no 29-second integration timeout of its "
-                                              f"own: the function's timeout is the limit." if door == "alb" else
-                 " A function URL has no 29-second integration timeout: the function's timeout is the limit.")),
+              + ("" if door == "rest" else
+                 f" {'An ' + DOOR_NAMES[door] if door == 'alb' else 'A function URL'} has no {REST_MAX_S:g}-second "
+                 f"integration timeout: the function's timeout is the limit.")),
     }[got["status"]]
     return Drill(
         kind=KIND, topic=TOPIC, seed=seed, sources=SOURCES,

@@ -31,8 +31,8 @@ def generate(rng, seed: int) -> Drill:
         setup = f"You give the importer reserved concurrency {reserve[0][1]}; checkout and search have none."
     else:
         reserve = (("checkout", pick(rng, (100, 150, 200, 250, 300))), ("search", pick(rng, (100, 150, 200))))
-        setup = (f"You reserve {reserve[0][1]} for checkout and {reserve[1][1]} for search, which are quiet right "
-                 f"now; the importer has no reservation.")
+        setup = (f"You reserve {reserve[0][1]} for checkout and {reserve[1][1]} for search; the importer has no "
+                 f"reservation.")
     prm = Params(reserve=reserve)
     ceiling = importer_ceiling(prm)
     right = count(ceiling)
@@ -47,7 +47,7 @@ def generate(rng, seed: int) -> Drill:
         wrong = {
             count(ceiling - kept): f"thinking the {kept} AWS keeps unreserved is held back on top of the reservations "
                                    f"(it only limits how much you may reserve)",
-            count(account): "thinking idle reserved concurrency can be borrowed by other functions",
+            count(account): "thinking reserved concurrency that checkout and search are not using can be borrowed",
             count(kept): f"thinking functions without a reservation share only the {kept} that must stay unreserved",
         }
     choices, misconceptions = options(rng, right, distinct(wrong, right))

@@ -93,7 +93,8 @@ def cold_start(
       provisioned concurrency (used first, spill-over to on-demand, <= reserved):
         https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html
       SnapStart (managed runtimes Java 11+, Python 3.12+, .NET 8+; container images of any
-      runtime with runtime hooks, not simulated here; not with provisioned concurrency):
+      runtime with the snapshot hooks or the SnapStart label, not simulated here; not with
+      provisioned concurrency):
         https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html
         https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-custom.html
       memory 128-10,240 MB (default 128): https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html

@@ -37,10 +37,11 @@ def container_image(
     base_image_mb: float = typer.Option(600.0, "--base-image-mb",
                                         help="The base image under your code, MB. Model assumption."),
     runtime: Runtime = typer.Option(Runtime.python, "--runtime", case_sensitive=False,
-                                    help="Runtime; SnapStart needs java, python or dotnet."),
+                                    help="Runtime; SnapStart on a .zip: java, python, dotnet; on an image: any."),
     architecture: Arch = typer.Option(Arch.x86_64, "--architecture", case_sensitive=False,
                                       help="x86_64 (AWS default), arm64, or both (an image holds one)."),
-    snapstart: bool = typer.Option(False, "--snapstart/--no-snapstart", help="You need SnapStart (.zip only)."),
+    snapstart: bool = typer.Option(False, "--snapstart/--no-snapstart",
+                                   help="You need SnapStart (a .zip on Java, Python, .NET; an image of any runtime)."),
     code_signing: bool = typer.Option(False, "--code-signing/--no-code-signing",
                                       help="You need code signing (.zip functions and layers only)."),
     seed: Seed = DEFAULT_SEED,
@@ -57,8 +58,12 @@ def container_image(
         https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html
       images: ECR in the same Region, Linux, one architecture, no layers:
         https://docs.aws.amazon.com/lambda/latest/dg/images-create.html
-      SnapStart: .zip on Java 11+, Python 3.12+, .NET 8+, not container images:
+      SnapStart: a .zip on the Java 11+, Python 3.12+ or .NET 8+ managed runtime:
         https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html
+      SnapStart on an image: Lambda's Java, Python, .NET base images
+      handle it; others call the snapshot hooks or carry the
+      com.amazonaws.lambda.feature.snapstart label, else publishing fails:
+        https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-custom.html
       code signing: .zip functions and layers only:
         https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html
 
@@ -67,6 +72,7 @@ def container_image(
       lambda-prep simulate container-image
       lambda-prep simulate container-image --dependencies-mb 30
       lambda-prep simulate container-image --runtime java --snapstart
+      lambda-prep simulate container-image --runtime ruby --snapstart
       lambda-prep simulate container-image --dependencies-mb 150 --layer-mb 100 --layers 6
       lambda-prep simulate container-image --architecture both
     """

@@ -58,7 +58,7 @@ def lifecycle(
         100.0, "--connection-idle-timeout-s",
         help="The far end (a database, a NAT) drops a connection idle this long. Model assumption."),
     runtime: Runtime = typer.Option(Runtime.python, "--runtime", case_sensitive=False,
-                                    help="Runtime; SnapStart needs java, python or dotnet."),
+                                    help="Runtime; SnapStart here needs java, python or dotnet (managed runtimes)."),
     snapstart: bool = typer.Option(False, "--snapstart/--no-snapstart",
                                    help="Restore from a snapshot instead of INIT (AWS default off)."),
     restore_ms: float = typer.Option(180.0, "--restore-ms",

@@ -106,8 +106,8 @@ class Params:
             if self.runtime not in P.SNAPSTART_RUNTIMES:
                 raise ParamError(f"--snapstart needs --runtime java, python or dotnet, got {self.runtime} "
                                  "(on managed runtimes SnapStart supports Java 11+, Python 3.12+ and .NET 8+; "
-                                 "a container image of any runtime can use it with runtime hooks, which this "
-                                 "model does not simulate)")
+                                 "a container image of any runtime can use it through the snapshot hooks or the "
+                                 "SnapStart image label, which this model does not simulate)")
             if self.provisioned:
                 raise ParamError("--snapstart cannot be combined with --provisioned "
                                  f"{self.provisioned} (must be 0: SnapStart does not support "
@@ -292,8 +292,8 @@ def comparison(params: Params, seed: int, count: int, progress=None) -> list[Sce
         empty = P.PoolStats()
         scenario = _scenario("snapstart", params, empty, P.LatencyHistogram(), provisioned=0,
                              snapstart=True, note=f"not available on the managed {params.runtime} runtime "
-                                                  "(Java 11+, Python 3.12+, .NET 8+); container images: "
-                                                  "yes, with runtime hooks")
+                                                  "(Java 11+, Python 3.12+, .NET 8+); as a container image "
+                                                  "it can, with the snapshot hooks or the SnapStart label")
         scenario.available = False
         out.append(scenario)
     return out

@@ -1,8 +1,10 @@
 """container-image: the same function packaged as a .zip (direct, via S3, with layers) or as an image.
 
 Which packages fit the quotas (50 MB zipped for a direct upload, 250 MB unzipped for the function
-and all its layers, 5 layers, 10 GB for an image), which features each one keeps (layers,
-SnapStart and code signing are .zip only; an image holds one architecture), and what runs after
+and all its layers, 5 layers, 10 GB for an image), which features each one keeps (layers and code
+signing are .zip only; SnapStart works on a .zip only on the Java, Python and .NET managed runtimes,
+and on an image of any runtime whose runtime runs the snapshot hooks or carries the SnapStart label;
+an image holds one architecture), and what runs after
 each step of a deployment (Lambda pins the image digest when the function is created or updated:
 pushing a new image to the same tag changes nothing until update-function-code).
 
@@ -24,7 +26,11 @@ ASSUMPTIONS = (
     "an image's size is the code and dependencies plus the base image (an input; AWS base images vary)",
     "features asked for are requirements: a package that cannot keep one does not qualify",
 )
-SOURCES = (F.QUOTAS_URL, F.LAYERS_URL, F.IMAGES_URL, F.SNAPSTART_URL, F.CODE_SIGNING_URL)
+SOURCES = (F.QUOTAS_URL, F.LAYERS_URL, F.IMAGES_URL, F.SNAPSTART_URL, F.SNAPSTART_CONTAINER_IMAGES.source,
+           F.CODE_SIGNING_URL)
+# How the learner would name the runtime (and, for images, Lambda's base image of it).
+RUNTIME_NAMES = {"python": "Python", "nodejs": "Node.js", "java": "Java", "dotnet": ".NET", "ruby": "Ruby",
+                 "provided": "provided.al2023"}
 
 
 @dataclass(frozen=True)
@@ -73,11 +79,42 @@ class Result:
     options: list
     verdict: str
     deployment: list
+    snapstart: str = ""  # what each package needs for SnapStart, when it is asked for
 
     def to_json(self) -> dict:
         return envelope("container-image", self.params, ASSUMPTIONS, SOURCES,
                         {"options": [o.to_json() for o in self.options], "verdict": self.verdict,
-                         "deployment": self.deployment})
+                         "deployment": self.deployment, "snapstart": self.snapstart})
+
+
+def zip_snapstart(runtime: str) -> bool:
+    """A .zip has SnapStart only on the managed runtimes the SnapStart page lists."""
+    return runtime in F.SNAPSTART_RUNTIMES.value
+
+
+def image_snapstart_step(runtime: str) -> str:
+    """What an image needs for SnapStart: Lambda's Java, Python and .NET base images coordinate the
+    snapshot lifecycle themselves; every other image must run the hooks or carry the label
+    (snapstart-runtime-hooks-custom.html), or publishing a version fails."""
+    name = RUNTIME_NAMES[runtime]
+    if zip_snapstart(runtime):
+        return (f"on Lambda's {name} base image nothing to add (Lambda runs the snapshot hooks); "
+                f"on your own base image, add the hooks or the SnapStart label")
+    return (f"the image must call the snapshot hooks (/restore/next) or carry "
+            f"{F.SNAPSTART_IMAGE_LABEL.value}, or publishing a version fails")
+
+
+def snapstart_note(p: Params) -> str:
+    if not p.snapstart:
+        return ""
+    name = RUNTIME_NAMES[p.runtime]
+    on_zip = (f"a .zip on the {name} managed runtime has it" if zip_snapstart(p.runtime) else
+              f"a .zip cannot have it: the {name} managed runtime is not supported "
+              "(Java 11+, Python 3.12+ and .NET 8+ are)")
+    *rest, last = F.SNAPSTART_NOT_WITH.value
+    limits = f"{', '.join(rest)} or {last}"
+    return (f"SnapStart: {on_zip}; a container image can: {image_snapstart_step(p.runtime)}. "
+            f"Either way: published versions only, and not with {limits}.")
 
 
 def _wanted(p: Params) -> list[str]:
@@ -97,8 +134,7 @@ def options(p: Params) -> list[Option]:
     max_unzipped = float(F.MAX_UNZIPPED_MB.value)
     direct = float(F.MAX_ZIPPED_DIRECT_UPLOAD_MB.value)
     wanted = _wanted(p)
-    snap_ok = p.runtime in F.SNAPSTART_RUNTIMES.value
-    zip_features = ["layers", "code signing"] + (["SnapStart"] if snap_ok else [])
+    zip_features = ["layers", "code signing"] + (["SnapStart"] if zip_snapstart(p.runtime) else [])
     out = []
 
     def add(name, fits, size, limit, keeps, why, arch_note=""):
@@ -122,7 +158,7 @@ def options(p: Params) -> list[Option]:
     image_limit = float(F.MAX_IMAGE_MB.value)
     arch = " (one image per architecture: build and deploy two)" if p.architecture == "both" else ""
     add("container image", image_mb <= image_limit, f"{image_mb:,.0f} MB uncompressed",
-        f"{image_limit:,.0f} MB uncompressed", [],
+        f"{image_limit:,.0f} MB uncompressed", ["SnapStart"],
         "fits" if image_mb <= image_limit else "over 10 GB uncompressed", arch)
     return out
 
@@ -133,21 +169,26 @@ def verdict(p: Params, opts: list[Option]) -> str:
         best = good[0]
         extra = ""
         if best.name == "container image":
-            extra = (": layers, SnapStart and code signing are .zip features, and you rebuild the image to "
-                     "patch the runtime")
+            extra = ": layers and code signing are .zip features, and you rebuild the image to patch the runtime"
+            if p.snapstart:
+                extra += f"; for SnapStart, {image_snapstart_step(p.runtime)}"
         return f"{best.name}{extra}"
     fit = [o for o in opts if o.fits]
     if fit:
         lost = sorted({x for o in fit for x in o.loses})
+        losers = []
+        for o in fit:
+            what = "the image" if o.name == "container image" else "a .zip"
+            line = f"{what} fits but loses {', '.join(o.loses)}"
+            if line not in losers:
+                losers.append(line)
         fixes = []
         if p.layers > F.MAX_LAYERS.value:
             fixes.append(f"merge the layers into {F.MAX_LAYERS.value} or fewer")
         if p.code_mb + p.dependencies_mb > F.MAX_UNZIPPED_MB.value:
             fixes.append("trim the package under 250 MB unzipped")
-        if "SnapStart" in lost:
-            fixes.append("or use the image with provisioned concurrency instead of SnapStart")
-        return (f"nothing fits and keeps {', '.join(lost)}: the image fits but loses "
-                f"{'it' if len(lost) == 1 else 'them'}; " + ", ".join(fixes))
+        wanted = lost[0] if len(lost) == 1 else f"{', '.join(lost[:-1])} and {lost[-1]}"
+        return f"nothing fits and keeps {wanted}: " + "; ".join(losers + fixes)
     return "nothing fits: split the function or move the heavy part elsewhere (Fargate, a container service)"
 
 
@@ -166,7 +207,8 @@ def run(params: Params, seed: int = 0, progress=None) -> Result:
     opts = options(params)
     if progress:
         progress(1)
-    return Result(params=params, options=opts, verdict=verdict(params, opts), deployment=deployment())
+    return Result(params=params, options=opts, verdict=verdict(params, opts), deployment=deployment(),
+                  snapstart=snapstart_note(params))
 
 
 def total_steps(params: Params) -> int:

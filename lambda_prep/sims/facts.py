@@ -95,11 +95,19 @@ OLD_ASYNC_PAYLOAD_KB = Fact(256, "KB", INVOKE_ASYNC_API_URL, REFERENCE,
                             "the older limit; still the deprecated InvokeAsync API's")
 SNAPSTART_RUNTIMES = Fact(("java", "python", "dotnet"), "managed runtimes", SNAPSTART_URL, CHECKED,
                           "Java 11+, Python 3.12+, .NET 8+ on managed runtimes; not with provisioned concurrency")
-SNAPSTART_CONTAINER_IMAGES = Fact("any base image, with runtime hooks", "container images",
-                                  DG + "snapstart-runtime-hooks-custom.html", CHECKED,
-                                  "current docs describe SnapStart for container images, including your own base "
-                                  "images and Lambda's provided.al2023, Node.js and Ruby base images (the runtime "
-                                  "must run the snapshot hooks); older copies said images were unsupported")
+SNAPSTART_CONTAINER_IMAGES = Fact("any base image; Lambda's Java 11+, Python 3.12+ and .NET 8+ base images handle it",
+                                  "container images", DG + "snapstart-runtime-hooks-custom.html", CHECKED,
+                                  "on Lambda's base images for Java 11+, Python 3.12+ and .NET 8+ Lambda coordinates "
+                                  "the snapshot lifecycle; your own base images, runtime interface clients and "
+                                  "Lambda's provided.al2023, Node.js and Ruby base images must call the Runtime API's "
+                                  "snapshot hooks (/restore/next) or carry the Dockerfile label "
+                                  "com.amazonaws.lambda.feature.snapstart=\"Allow\", or publishing a version fails; "
+                                  "older copies of snapstart.html said images were unsupported")
+SNAPSTART_IMAGE_LABEL = Fact('LABEL com.amazonaws.lambda.feature.snapstart="Allow"', "Dockerfile line",
+                             DG + "snapstart-runtime-hooks-custom.html", CHECKED,
+                             "for an image that needs no before-snapshot/after-restore hooks")
+SNAPSTART_NOT_WITH = Fact(("provisioned concurrency", "Amazon EFS", "ephemeral storage above 512 MB"), "",
+                          SNAPSTART_URL, CHECKED, "and published versions (or aliases) only, never $LATEST")
 
 # --- layers ---------------------------------------------------------------------------------------
 MAX_LAYERS = Fact(5, "layers per function", LAYERS_URL, REFERENCE)
@@ -353,9 +361,10 @@ XRAY_SAMPLING = Fact((1, 0.05), "requests per second, then share of the rest",
 # --- container images (container-image) ------------------------------------------------------------------
 IMAGES_URL = DG + "images-create.html"
 CODE_SIGNING_URL = DG + "configuration-codesigning.html"
-IMAGE_NOT_SUPPORTED = Fact(("layers", "SnapStart", "code signing", "the console code editor"), "", IMAGES_URL, CHECKED,
-                           "layers: copy the files into the image; SnapStart: snapstart.html; code signing: "
-                           "configuration-codesigning.html (.zip functions and layers only)")
+IMAGE_NOT_SUPPORTED = Fact(("layers", "code signing", "the console code editor"), "", IMAGES_URL, CHECKED,
+                           "layers: copy the files into the image; code signing: 'Functions defined as container "
+                           "images do not support code signing' (configuration-codesigning-create.html). SnapStart "
+                           "is NOT on this list: images can use it (SNAPSTART_CONTAINER_IMAGES)")
 IMAGE_ARCHITECTURES = Fact(1, "architecture per image", IMAGES_URL, CHECKED, "multi-architecture manifests are rejected")
 IMAGE_TAG_PINNED = Fact("digest resolved at deploy time", "", IMAGES_URL, CHECKED,
                         "pushing a new image to the same tag changes nothing until update-function-code")

@@ -93,7 +93,9 @@ class Params:
                     why="the billed part of the restore cannot exceed the restore")
         if self.snapstart and self.runtime not in SNAPSTART_RUNTIMES:
             raise ParamError(f"--snapstart needs --runtime java, python or dotnet, got {self.runtime} "
-                             "(SnapStart supports Java 11+, Python 3.12+ and .NET 8+)")
+                             "(on managed runtimes SnapStart supports Java 11+, Python 3.12+ and .NET 8+; a "
+                             "container image of another runtime can use it with the snapshot hooks or the "
+                             "SnapStart label, not simulated here)")
         if self.timeout_at is None and self.duration_ms > self.timeout_s * 1000:
             raise ParamError(f"--duration-ms {self.duration_ms:g} is longer than --timeout-s {self.timeout_s:g}: "
                              "every request would time out; raise the timeout or use --timeout-at")

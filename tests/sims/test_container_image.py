@@ -35,11 +35,37 @@ def test_over_250_mb_unzipped_needs_an_image():
     assert result.verdict.startswith("container image")
 
 
-def test_an_image_loses_snapstart_and_code_signing():
+def test_an_image_keeps_snapstart_but_loses_code_signing():
+    # Current docs: SnapStart works on container images (snapstart-runtime-hooks-custom.html);
+    # code signing still does not.
     result = model.run(model.Params(runtime="java", snapstart=True, code_signing=True))
     image = by_name(result)["container image"]
-    assert image.fits and not image.qualifies and image.loses == ["SnapStart", "code signing"]
-    assert result.verdict.startswith("nothing fits and keeps SnapStart, code signing")
+    assert image.fits and not image.qualifies and image.loses == ["code signing"]
+    assert result.verdict.startswith("nothing fits and keeps code signing: the image fits but loses code signing")
+    assert "Lambda's Java base image" in result.snapstart
+
+
+def test_snapstart_on_nodejs_needs_an_image_with_the_hooks_or_the_label():
+    # 50 MB unzipped fits any .zip, but the Node.js managed runtime has no SnapStart; an image can.
+    result = model.run(model.Params(runtime="nodejs", snapstart=True, dependencies_mb=30))
+    options = by_name(result)
+    assert options[".zip, direct upload"].fits and options[".zip, direct upload"].loses == ["SnapStart"]
+    assert options["container image"].qualifies
+    assert result.verdict.startswith("container image")
+    assert '/restore/next' in result.verdict and 'com.amazonaws.lambda.feature.snapstart="Allow"' in result.verdict
+    assert "publishing a version fails" in result.snapstart
+    assert "Node.js managed runtime is not supported" in result.snapstart
+
+
+def test_each_package_says_what_it_loses_when_nothing_keeps_everything():
+    result = model.run(model.Params(runtime="ruby", snapstart=True, code_signing=True, dependencies_mb=30))
+    assert result.verdict == ("nothing fits and keeps SnapStart and code signing: a .zip fits but loses SnapStart; "
+                              "the image fits but loses code signing")
+
+
+def test_no_snapstart_note_unless_asked():
+    assert model.run(model.Params()).snapstart == ""
+    assert "snapstart" in model.run(model.Params()).to_json()["results"]
 
 
 def test_snapstart_kept_by_a_zip_when_it_fits():

@@ -10,8 +10,11 @@ from lambda_prep.views.sims.common import interview_footer
 FOOTER = [
     "Lambda runs container images (since Dec 2020) up to 10 GB from ECR in the same Region; a .zip is limited "
     "to 250 MB unzipped with its layers (50 MB zipped to upload directly, more through S3).",
-    "Choose an image for big dependencies or container tooling; keep a .zip for layers, SnapStart, code signing "
-    "and automatic runtime patching. An image is one architecture and you rebuild it to patch.",
+    "Choose an image for big dependencies or container tooling; keep a .zip for layers, code signing and "
+    "automatic runtime patching. An image is one architecture and you rebuild it to patch.",
+    "SnapStart works on both: a .zip on the Java 11+, Python 3.12+ or .NET 8+ managed runtime, or an image "
+    "(Lambda's base images for those runtimes handle it; other images run the snapshot hooks or carry the "
+    "SnapStart label).",
     "Lambda pins the image digest at deploy time: pushing :latest again changes nothing until "
     "update-function-code. Existing web apps run unchanged with the Lambda Web Adapter, from a .zip or an image.",
 ]
@@ -43,6 +46,8 @@ def render(result, width: int = 80) -> list:
     pick = Text("Use: ", style="bold")
     pick.append(r["verdict"], style="bold green" if not r["verdict"].startswith("nothing") else "bold yellow")
     out.append(pick)
+    if r.get("snapstart"):
+        out.append(Text(r["snapstart"]))
     steps = Table(title="Deploying an image: what the function runs after each step", title_justify="left")
     steps.add_column("step")
     steps.add_column("runs", justify="center")

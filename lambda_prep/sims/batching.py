@@ -72,7 +72,8 @@ class Params:
         check_choice("queue", self.queue, QUEUES)
         check_choice("pattern", self.pattern, PATTERNS)
         check_range("messages", self.messages, 1, 1_000_000)
-        check_range("arrival_rate", self.arrival_rate, 0, 100_000,
+        # 0 is a backlog; a positive rate below 0.001/s (one message in 17 minutes) only overflows the clock
+        check_range("arrival_rate", self.arrival_rate, 0.001, 100_000, or_value=0,
                     why="messages per second; 0 puts every message in the queue at the start")
         check_range("filter_match", self.filter_match, 0, 1, why="the share of messages the filter keeps")
         check_range("base_ms", self.base_ms, 0, F.MAX_TIMEOUT_S.value * 1000)

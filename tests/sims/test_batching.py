@@ -130,3 +130,10 @@ def test_bad_params_name_the_rule(kw, words):
 
 def test_same_seed_same_result():
     assert model.run(model.Params(), 5).to_json() == model.run(model.Params(), 5).to_json()
+
+
+def test_a_positive_rate_too_small_to_simulate_is_refused_with_the_range_not_a_traceback():
+    # 1e-320 messages/s put the messages at infinite times (found by benchmarks/adversarial.py).
+    with pytest.raises(ParamError, match=r"--arrival-rate must be 0 or from 0.001 to 100,000"):
+        model.Params(arrival_rate=1e-320)
+    assert model.Params(arrival_rate=0).arrival_rate == 0  # 0 still means a backlog

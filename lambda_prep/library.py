@@ -183,6 +183,13 @@ def planned_cards(store, banks, now: dt.datetime, day_start_hour: int, cards: di
     return planned(store, banks.questions, now, day_start_hour, cards)
 
 
+def _plan_cap(store, banks, now: dt.datetime):
+    """The plan's due-date cap (None without a plan in force), for schedulers other than the quiz's."""
+    from lambda_prep.study.planning import cap_in_force
+
+    return cap_in_force(store, banks.questions, now, settings(store).day_start_hour)
+
+
 # --- portability: exports, progress between machines, banks of your own --------------------------
 
 
@@ -412,7 +419,9 @@ def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minute
     rng = random.Random(seed)
     # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
     questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
-    return Exam(store, Scheduler(config.desired_retention, fuzz=True, seed=seed), ui, questions, rng=rng,
+    # Answers feed the schedule as quiz answers do: no review after an interview plan's day.
+    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=_plan_cap(store, banks, clock()))
+    return Exam(store, scheduler, ui, questions, rng=rng,
                 clock=clock, minutes=minutes, pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
                 seed=seed, topics=topic_names)
 
@@ -585,10 +594,11 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
                             topics=topic_names, level=level)
     # Myths load on first use (after the first question is on screen); a broken myths file is
     # reported by `validate` and only costs its myths here.
-    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
-                                   lambda: load_myths().myths, wall_clock=utcnow,
+    cap = _plan_cap(store, banks, now)  # what is due, and the next review, as the quiz has them
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=cap),
+                                   ui, lambda: load_myths().myths, wall_clock=utcnow,
                                    timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
-                                   day_start_hour=config.day_start_hour)
+                                   day_start_hour=config.day_start_hour, cap=cap)
     return interview, questions
 
 

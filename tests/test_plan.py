@@ -525,3 +525,16 @@ def test_the_summary_after_a_quiz_counts_a_card_scheduled_before_the_plan_before
     assert result.exit_code == 0, result.output
     # The question just answered (a learning step minutes away) and the earlier card, cut to the eve.
     assert "1 learning step within the hour, 2 in the next 7 days" in " ".join(result.stdout.split())
+
+
+def test_the_exam_feeds_the_schedule_with_the_plans_cap():
+    banks = library.load_all_banks()
+    question = banks.questions[0]
+    now = utcnow()
+    with library.open_store() as store:
+        library.update_plan(store, interview=(today() + dt.timedelta(days=3)).isoformat(), minutes=30,
+                            topic_names=[], now=now)
+        exam = library.prepare_exam(store, banks, None, topic_names=[], count=5, minutes=10, pass_mark=None, seed=1,
+                                    clock=utcnow)
+    card = exam.scheduler.review(None, question.id, question.topic, 4, now)
+    assert now < card.due < _interview_start(3)  # FSRS alone would wait 8 days after an Easy first answer

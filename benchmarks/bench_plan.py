@@ -122,22 +122,28 @@ def main() -> None:
     base = {**os.environ, "NO_COLOR": "1"}
     interview = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 
-    # 346 built-in questions + 254 in the user's banks folder = 600.
+    # The built-in questions, topped up to 600 in the user's banks folder (none once the built-in
+    # banks hold 600 or more: the plan is then timed over all of them, a harder case).
+    from lambda_prep import library  # noqa: F401  (the built-in questions)
+
+    os.environ["LAMBDA_PREP_HOME"] = str(work / "count")  # the bank cache goes there, not in the user's
+    builtin = len(library.load_all_banks(include_user=False).questions)
+    total = max(builtin, 600)
     fresh, half, logged = work / "fresh", work / "half", work / "logged"
     envs = {}
     for home in (fresh, half, logged):
         env = {**base, "LAMBDA_PREP_HOME": str(home)}
         envs[home] = env
         (home / "banks").mkdir(parents=True)
-        extra_bank(home / "banks" / "extra.yaml", 254)
+        if total > builtin:
+            extra_bank(home / "banks" / "extra.yaml", total - builtin)
         subprocess.run([EXE, "plan", "--interview", interview, "--minutes-per-day", "45"], env=env,
                        stdout=subprocess.DEVNULL, check=True)
     out = subprocess.run([EXE, "plan", "--json"], env=envs[fresh], capture_output=True, text=True, check=True)
     import json
 
     report = json.loads(out.stdout)
-    assert report["questions"] == 600 and report["days_left"] in (59, 60, 61), (report["questions"], report["days_left"])
-    from lambda_prep import library  # noqa: F401  (the ids of the built-in questions)
+    assert report["questions"] == total and report["days_left"] in (59, 60, 61), (report["questions"], report["days_left"])
 
     os.environ["LAMBDA_PREP_HOME"] = str(half)
     banks = library.load_all_banks()
@@ -150,11 +156,14 @@ def main() -> None:
 
     cases = {
         "python -c pass": (lambda: timed([sys.executable, "-c", "pass"], base), None),
-        "plan, 600 questions, 60 days (new learner)": (lambda: timed([EXE, "plan"], envs[fresh]), 300),
-        "plan, 600 questions, 60 days (300 seen)": (lambda: timed([EXE, "plan"], envs[half]), 300),
-        "plan --json, same (300 seen)": (lambda: timed([EXE, "plan", "--json"], envs[half]), 300),
+        f"plan, {total} questions, 60 days (new learner)": (lambda: timed([EXE, "plan"], envs[fresh]), 300),
+        f"plan, {total} questions, 60 days ({total // 2} seen)": (lambda: timed([EXE, "plan"], envs[half]), 300),
+        "plan --json, same (half seen)": (lambda: timed([EXE, "plan", "--json"], envs[half]), 300),
         "quiz to first question, plan set": (lambda: time_to_first_question(envs[half]), 300),
         "quiz to first question, same, no plan": (lambda: time_to_first_question(envs[noplan]), None),
+        # Every screen cuts due dates with the plan's cap (library.planned_cards); without a plan, one settings read.
+        "stats --json, plan set (half seen)": (lambda: timed([EXE, "stats", "--json"], envs[half]), 300),
+        "stats --json, same, no plan": (lambda: timed([EXE, "stats", "--json"], envs[noplan]), 300),
         "optimize, 10,000 reviews": (lambda: timed([EXE, "optimize"], envs[logged]), 2000),
     }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
@@ -170,7 +179,24 @@ def main() -> None:
         verdict = "" if target is None else ("  ok" if wall <= target else "  OVER")
         print(f"{name:<46} {wall:>8.0f} {least:>7.0f} {cpu:>7.0f} {target or '':>10}{verdict}")
 
-    # The pieces, in process: the simulation behind `plan`, and the fit behind `optimize`.
+    # The pieces, in process. The due dates every screen shows (library.planned_cards), against reading
+    # the cards alone: with a plan, the cap; without one, one settings read.
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.store import Store
+
+    for label, home in (("plan set", half), ("no plan", noplan)):
+        with Store(home / "progress.db") as store:
+            cut, read = [], []
+            for _ in range(21):
+                start = time.perf_counter()
+                cards = library.planned_cards(store, banks, utcnow(), 4)
+                cut.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                store.cards()
+                read.append(time.perf_counter() - start)
+        print(f"library.planned_cards, {len(cards)} cards, {label}: {statistics.median(cut) * 1000:.1f} ms "
+              f"(store.cards() alone: {statistics.median(read) * 1000:.1f} ms)")
+    # The simulation behind `plan`, and the fit behind `optimize`.
     from lambda_prep.study import optimize, plan
 
     bank = [plan.NewCard(f"t{i % 14}", 30.0 if i % 5 else 90.0) for i in range(600)]

@@ -18,74 +18,22 @@ import tempfile
 import time
 from pathlib import Path
 
-EXE = shutil.which("lambda-prep")
-REPO = Path(__file__).resolve().parent.parent
+from _measure import EXE, REPO, compile_bytecode, first_quiz_question, require_exe, timed, until
 
 
-def first_question(env: dict, interactive: bool) -> float:
-    """From starting `lambda-prep mock` to its first question's answer prompt on stdout.
-
-    Plain mode reads stdin from a pipe; interactive mode runs in a pseudo-terminal and waits for
-    the editor's instruction line (prompt_toolkit loaded, the question drawn)."""
+def first_question(env: dict, interactive: bool) -> tuple[float, float]:
+    """From starting `lambda-prep mock` to its first question's answer prompt: plain mode reads
+    stdin from a pipe; in a pseudo-terminal, to the editor's instruction line (prompt_toolkit
+    loaded, the question drawn)."""
     args = [EXE, "mock", "--count", "6", "--seed", "1"]
-    start = time.perf_counter()
     if interactive:
-        import pty
-
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execve(EXE, args, env)
-        marker = b"finishes"
-    else:
-        proc = subprocess.Popen(args + ["--no-interactive"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
-        fd = proc.stdout.fileno()
-        marker = b"Your answer ("
-    seen = b""
-    while marker not in seen:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    if interactive:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        os.close(fd)
-    else:
-        proc.kill()
-        proc.wait()
-    return elapsed
+        return until(args, env, (b"finishes",), terminal=True)
+    return until(args + ["--no-interactive"], env, (b"Your answer (",))
 
 
-def quiz_first_question(env: dict) -> float:
-    start = time.perf_counter()
-    proc = subprocess.Popen([EXE, "quiz", "--no-interactive", "--count", "1", "--seed", "1"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    seen = b""
-    while b"Answer (" not in seen and b"Answer in your head" not in seen:
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    proc.kill()
-    proc.wait()
-    return elapsed
-
-
-def cpu_to_first_question(cmd: list[str], env: dict) -> float:
-    """CPU seconds (user + system) of a run that shows the first question and ends on empty
-    input: less sensitive than wall time when other jobs share the machine."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, env=env, input=b"", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def to_eof(cmd: list[str], env: dict) -> tuple[float, float]:
+    """A run that shows the first question and ends on empty input."""
+    return timed(cmd, env, stdin="")
 
 
 def check_times(runs: int) -> tuple[float, float, int]:
@@ -114,48 +62,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
-    if not EXE:
-        sys.exit("lambda-prep is not on PATH: pip install . first")
-    # pip writes bytecode when it installs a package; an editable checkout under
-    # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would recompile every module on every run.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "lambda_prep")], check=False,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""}, stdout=subprocess.DEVNULL)
+    require_exe()
+    compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="lambda-prep-bench-mock-"))
     env = {**os.environ, "NO_COLOR": "1", "LAMBDA_PREP_HOME": str(work), "TERM": "xterm-256color"}
     subprocess.run([EXE, "topics"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm caches
     cases = {
-        "python -c pass": lambda: _timed([sys.executable, "-c", "pass"], env),
-        "quiz: first question (comparison)": lambda: quiz_first_question(env),
+        "python -c pass": lambda: timed([sys.executable, "-c", "pass"], env),
+        "quiz: first question (comparison)": lambda: first_quiz_question(env),
         "mock: first question, plain": lambda: first_question(env, interactive=False),
         "mock: first question, terminal": lambda: first_question(env, interactive=True),
-        "CPU: python -c pass": lambda: cpu_to_first_question([sys.executable, "-c", "pass"], env),
-        "CPU: quiz, first question + EOF": lambda: cpu_to_first_question(
-            [EXE, "quiz", "--no-interactive", "--count", "1", "--seed", "1"], env),
-        "CPU: mock, first question + EOF": lambda: cpu_to_first_question(
-            [EXE, "mock", "--no-interactive", "--count", "6", "--seed", "1"], env),
+        "quiz: first question + EOF": lambda: to_eof([EXE, "quiz", "--no-interactive", "--count", "1", "--seed", "1"],
+                                                     env),
+        "mock: first question + EOF": lambda: to_eof([EXE, "mock", "--no-interactive", "--count", "6", "--seed", "1"],
+                                                     env),
     }
-    samples: dict[str, list[float]] = {name: [] for name in cases}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _ in range(args.runs):  # round-robin, so machine noise spreads over every case
         for name, run in cases.items():
             samples[name].append(run())
-    print(f"{'case':<34} {'median ms':>10} {'min ms':>8} {'target ms':>10}")
+    print(f"{'case':<34} {'median ms':>10} {'min ms':>8} {'CPU ms':>7} {'target ms':>10}")
     for name in cases:
-        median = statistics.median(samples[name]) * 1000
-        target = 300 if name.startswith(("mock", "CPU: mock")) else None
+        median = statistics.median(w for w, _ in samples[name]) * 1000
+        cpu = statistics.median(c for _, c in samples[name]) * 1000
+        target = 300 if name.startswith("mock") else None
         verdict = "" if target is None else ("  ok" if median <= target else "  OVER")
-        print(f"{name:<34} {median:>10.0f} {min(samples[name]) * 1000:>8.0f} {target or '':>10}{verdict}")
+        print(f"{name:<34} {median:>10.0f} {min(w for w, _ in samples[name]) * 1000:>8.0f} {cpu:>7.0f} "
+              f"{target or '':>10}{verdict}")
     median, worst, words = check_times(max(args.runs * 5, 50))
     verdict = "ok" if median <= 50 else "OVER"
     print(f"{'check one answer + myths':<34} {median:>10.1f} {'':>8} {50:>10}  {verdict} "
           f"(max {worst:.1f} ms; {words} words)")
-    print(f"({args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(f"({args.runs} runs each, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {sys.version.split()[0]})")
     shutil.rmtree(work, ignore_errors=True)
-
-
-def _timed(cmd: list[str], env: dict) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

@@ -21,84 +21,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-EXE = shutil.which("lambda-prep")
-
-
-def timed(cmd: list[str], env: dict, stdin: str | None = None) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   text=True, check=False)
-    return time.perf_counter() - start
-
-
-def time_to_first_question(env: dict) -> float:
-    """From starting `lambda-prep quiz` to its first answer prompt appearing on stdout."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([EXE, "quiz", "--no-interactive", "--count", "1", "--seed", "1"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    seen = b""
-    while b"Answer (" not in seen and b"Answer in your head" not in seen:
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    proc.kill()
-    proc.wait()
-    return elapsed
-
-
-def time_to_first_drill(env: dict) -> float:
-    """From starting `lambda-prep drill` to the first scenario's prompt for a prediction (issue 9)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([EXE, "drill", "--no-interactive", "--count", "1", "--seed", "1"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    seen = b""
-    while b"Your prediction" not in seen:
-        chunk = os.read(proc.stdout.fileno(), 4096)
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    proc.kill()
-    proc.wait()
-    return elapsed
-
-
-def time_to_first_exam_question(env: dict, interactive: bool) -> float:
-    """From starting `lambda-prep exam` to its first question on screen: plain (piped) or in a
-    pseudo-terminal (the prompt_toolkit navigator with its countdown)."""
-    start = time.perf_counter()
-    if interactive:
-        import pty
-
-        main, child = pty.openpty()
-        proc = subprocess.Popen([EXE, "exam", "--seed", "1"], env={**env, "TERM": "xterm-256color"},
-                                stdin=child, stdout=child, stderr=subprocess.DEVNULL, close_fds=True)
-        os.close(child)
-        stream, marker = main, b"Time left"  # the bottom bar is drawn with the question
-    else:
-        proc = subprocess.Popen([EXE, "exam", "--no-interactive", "--seed", "1"], env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        stream, marker = proc.stdout.fileno(), b"Answer ("
-    seen = b""
-    while marker not in seen:
-        try:
-            chunk = os.read(stream, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    proc.kill()
-    proc.wait()
-    if interactive:
-        os.close(main)
-    return elapsed
+from _measure import EXE, compile_bytecode, first_quiz_question, require_exe, timed, until
 
 
 def synthetic_bank(path: Path, count: int) -> None:
@@ -147,8 +72,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
-    if not EXE:
-        sys.exit("lambda-prep is not on PATH: pip install . first")
+    require_exe()
+    compile_bytecode()
 
     work = Path(tempfile.mkdtemp(prefix="lambda-prep-bench-"))
     plain_home, history_home, big_home = work / "plain", work / "history", work / "big"
@@ -164,35 +89,40 @@ def main() -> None:
     for env, cmd in [(env_plain, [EXE, "topics"]), (env_history, [EXE, "stats", "--json"]),
                      (env_big, [EXE, "validate", str(big_bank)])]:
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    first_big = timed([EXE, "validate", str(big_bank)], {**env_big, "LAMBDA_PREP_HOME": str(work / "cold")})
+    first_big, _ = timed([EXE, "validate", str(big_bank)], {**env_big, "LAMBDA_PREP_HOME": str(work / "cold")})
+    drill = [EXE, "drill", "--no-interactive", "--count", "1", "--seed", "1"]
+    exam = [EXE, "exam", "--seed", "1"]
 
     cases = {
         "python -c pass": (lambda: timed([sys.executable, "-c", "pass"], base), None),
         "lambda-prep --version": (lambda: timed([EXE, "--version"], env_plain), 100),
         "lambda-prep topics": (lambda: timed([EXE, "topics"], env_plain), 200),
-        "quiz: start to first question": (lambda: time_to_first_question(env_plain), 300),
-        "drill: first scenario on screen": (lambda: time_to_first_drill(env_plain), 300),
+        "quiz: start to first question": (lambda: first_quiz_question(env_plain), 300),
+        "drill: first scenario on screen": (lambda: until(drill, env_plain, (b"Your prediction",)), 300),
         # the learner's own pace per question type is read from the log before the first question
-        "quiz: first question, 100k reviews": (lambda: time_to_first_question(env_history), 300),
-        "exam: first question, piped": (lambda: time_to_first_exam_question(env_plain, False), 300),
-        "exam: first question, terminal": (lambda: time_to_first_exam_question(env_plain, True), 300),
+        "quiz: first question, 100k reviews": (lambda: first_quiz_question(env_history), 300),
+        "exam: first question, piped": (lambda: until(exam + ["--no-interactive"], env_plain, (b"Answer (",)), 300),
+        # the bottom bar with the countdown is drawn with the question
+        "exam: first question, terminal": (lambda: until(exam, env_plain, (b"Time left",), terminal=True), 300),
         "validate (built-in banks)": (lambda: timed([EXE, "validate"], env_plain), 250),
         "10,000-question bank, 2nd run": (lambda: timed([EXE, "validate", str(big_bank)], env_big), 400),
         "stats --json, 100,000 reviews": (lambda: timed([EXE, "stats", "--json"], env_history), 300),
     }
-    samples: dict[str, list[float]] = {name: [] for name in cases}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _ in range(args.runs):  # round-robin, so machine noise spreads over every case
         for name, (run, _target) in cases.items():
             samples[name].append(run())
-    baseline = statistics.median(samples["python -c pass"])
-    print(f"{'case':<34} {'median ms':>10} {'min ms':>8} {'x python':>9} {'target ms':>10}")
+    baseline = statistics.median(w for w, _ in samples["python -c pass"])
+    print(f"{'case':<34} {'median ms':>10} {'min ms':>8} {'CPU ms':>7} {'x python':>9} {'target ms':>10}")
     for name, (_run, target) in cases.items():
-        median = statistics.median(samples[name]) * 1000
+        median = statistics.median(w for w, _ in samples[name]) * 1000
+        cpu = statistics.median(c for _, c in samples[name]) * 1000
         verdict = "" if target is None else ("  ok" if median <= target else "  OVER")
-        print(f"{name:<34} {median:>10.0f} {min(samples[name]) * 1000:>8.0f} "
+        print(f"{name:<34} {median:>10.0f} {min(w for w, _ in samples[name]) * 1000:>8.0f} {cpu:>7.0f} "
               f"{median / (baseline * 1000):>9.1f} {target or '':>10}{verdict}")
     print(f"(10,000-question bank, first run without a cache: {first_big * 1000:.0f} ms; "
-          f"{args.runs} runs each, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+          f"{args.runs} runs each, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {sys.version.split()[0]})")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -472,8 +472,7 @@ def explain(
                                           help="A topic or alias (cold-start, vpc, dlq...). Omit to list them."),
     pager: bool = typer.Option(True, "--pager/--no-pager", help="Page long output in a terminal."),
 ) -> None:
-    """A topic in five minutes: the concept, the numbers to know, the 30-second interview
-    answer, the traps, the follow-up questions, and what to run next.
+    """A topic in five minutes: the concept, the numbers to know, the 30-second interview answer, the traps, the follow-up questions, and what to run next.
 
     \b
     Examples:
@@ -500,7 +499,8 @@ def explain(
 def exam(
     ctx: typer.Context,
     count: int = typer.Option(40, "--count", "-n", min=1, max=200, help="Number of questions (1-200)."),
-    minutes: int = typer.Option(80, "--minutes", "-m", min=1, max=600, help="Time allowed (1-600 minutes)."),
+    minutes: Optional[int] = typer.Option(None, "--minutes", "-m", min=1, max=600, show_default=False,
+                                          help="Time allowed (1-600 minutes); default: two minutes a question."),
     topic: Optional[List[str]] = typer.Option(None, "--topic", "-t", autocompletion=_complete_topic,
                                               help="Only this topic (repeatable; aliases work)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Fix the questions chosen and their order."),
@@ -513,11 +513,10 @@ def exam(
                                                     "reading stdin (default: interactive in a terminal)."),
     show_history: bool = typer.Option(False, "--history", help="List past exams instead (with --json: as JSON)."),
 ) -> None:
-    """A timed exam: choice questions against the clock, no verdicts until
-    you submit.
+    """A timed exam: choice questions against the clock, no verdicts until you submit.
 
     40 questions in 80 minutes by default (two minutes each, like the AWS
-    associate exams), spread across topics. In a terminal the countdown
+    associate exams; --count 10 gives 20 minutes), spread across topics. In a terminal the countdown
     stays at the bottom. Keys: arrows and enter answer (space ticks when
     several are right), f flags for review, left/right move, g goes to a
     question, r lists unanswered and flagged ones, s submits. Time up
@@ -618,8 +617,7 @@ def plan(
     clear: bool = typer.Option(False, "--clear", help="Remove the plan; normal scheduling resumes."),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON, for scripts."),
 ) -> None:
-    """Plan backwards from your interview day: no review after it, enough new questions a day to
-    see everything in time, and the retention that gives the most recall on the day.
+    """Plan backwards from your interview day: no review after it, enough new questions a day to see everything in time, and the retention that gives the most recall on the day.
 
     Shows the days left, new questions and minutes per day until the day, the expected share of
     each topic recalled on the day (and today), and whether you are on track. The plan ends by

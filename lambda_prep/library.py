@@ -124,10 +124,11 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
     # Cards scheduled before the plan was set come before the day too (as every screen shows them).
     cards = planning.capped(store.cards(), today.cap if today else None, now)
-    drills = [q for q in drill_questions(store, seed, now.date()) if filters.admits(q)]
+    drills = [q for q in drill_questions() if filters.admits(q)]
     if drills_only:
         plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,
                             new_allowed=len(drills), day_start_hour=config.day_start_hour)
+        plan.questions[:] = generated(plan.questions, cards, seed, now.date())
         return scheduler, rng, plan, config
     plan = session.plan(study_questions(store, banks, filters), cards, now=now, rng=rng, topics=topic_names,
                         count=count, mode=mode, new_allowed=new_allowed, day_start_hour=config.day_start_hour,
@@ -137,8 +138,9 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
     wanted = min(config.drills_per_session, max(count - 1, 0)) if mode in ("all", "due") else 0
     if wanted and plan.questions:
         # Due drills first, then new ones; spread evenly through the session.
-        extra = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=wanted, mode=mode,
-                             new_allowed=wanted, day_start_hour=config.day_start_hour).questions
+        extra = generated(session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=wanted, mode=mode,
+                                       new_allowed=wanted, day_start_hour=config.day_start_hour).questions,
+                          cards, seed, now.date())
         chosen = plan.questions[:count - len(extra)]
         step = max(len(chosen) // (len(extra) + 1), 1)
         for index, drill in enumerate(extra, 1):
@@ -407,12 +409,13 @@ def flags(store, banks) -> list[dict]:
 # --- exam ---------------------------------------------------------------------------------------
 
 
-def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int,
+def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minutes: int | None,
                  pass_mark: int | None, seed: int | None, clock):
-    """An exam of `count` choice questions spread across topics; pass_mark None: the setting."""
+    """An exam of `count` choice questions spread across topics; pass_mark None: the setting;
+    minutes None: two minutes for each question actually chosen."""
     import random
 
-    from lambda_prep.study.exam import Exam, choose
+    from lambda_prep.study.exam import Exam, choose, minutes_for
     from lambda_prep.study.scheduler import Scheduler
 
     config = settings(store)
@@ -422,7 +425,8 @@ def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minute
     # Answers feed the schedule as quiz answers do: no review after an interview plan's day.
     scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=_plan_cap(store, banks, clock()))
     return Exam(store, scheduler, ui, questions, rng=rng,
-                clock=clock, minutes=minutes, pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
+                clock=clock, minutes=minutes_for(len(questions)) if minutes is None else minutes,
+                pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
                 seed=seed, topics=topic_names)
 
 
@@ -727,6 +731,9 @@ def studied(banks) -> list:
     return [*banks.questions, *(SimpleNamespace(id=f"drill-{k.name}", topic=k.topic) for k in KINDS)]
 
 
+DRILL_DIFFICULTY = 2  # working knowledge: a scenario to reason through, not a fact to recall
+
+
 def drill_question(kind_name: str, reps: int, seed: int | None, today: dt.date):
     """A drill kind as a quiz card: its id is the kind (the concept is what is remembered), and
     each review draws a new scenario (the seed moves with the card's repetitions)."""
@@ -743,7 +750,8 @@ def as_question(drill, today: dt.date):
     return Question(id=f"drill-{drill.kind}", topic=drill.topic, type="single", prompt=drill.prompt,
                     explanation=(f"{drill.explanation} Tempting wrong answers: {traps}."
                                  f"\nWatch it: {drill.simulate_in(folder)}"),
-                    sources=drill.sources, last_verified=today.isoformat(), difficulty=2, choices=drill.choices,
+                    sources=drill.sources, last_verified=today.isoformat(), difficulty=DRILL_DIFFICULTY,
+                    choices=drill.choices,
                     answer=(drill.answer,), tags=("drill", "scenario"))
 
 
@@ -757,8 +765,20 @@ def record_drill(store, drill, given: str, duration_s: float | None, now: dt.dat
     return record_choice(store, scheduler, question, list(drill.choices), ChoiceAnswer((given,), duration_s), now)
 
 
-def drill_questions(store, seed: int | None, today: dt.date) -> list:
-    from lambda_prep.drills.registry import NAMES
+def drill_questions() -> list:
+    """One card per drill kind, stand-ins with what the filters and the planner read (id, topic,
+    type, difficulty): `generated` draws the scenarios of the chosen ones only, so a quiz imports
+    the simulations of two drills, not of every kind."""
+    from types import SimpleNamespace
 
-    cards = store.cards()
-    return [drill_question(name, getattr(cards.get(f"drill-{name}"), "reps", 0), seed, today) for name in NAMES]
+    from lambda_prep.drills.registry import KINDS
+
+    return [SimpleNamespace(id=f"drill-{k.name}", topic=k.topic, type="single", difficulty=DRILL_DIFFICULTY,
+                            kind=k.name) for k in KINDS]
+
+
+def generated(questions: list, cards: dict, seed: int | None, today: dt.date) -> list:
+    """The questions with every drill stand-in replaced by its scenario, drawn for the card's
+    repetitions (a new scenario at each review)."""
+    return [drill_question(q.kind, getattr(cards.get(q.id), "reps", 0), seed, today) if hasattr(q, "kind") else q
+            for q in questions]

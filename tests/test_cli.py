@@ -199,3 +199,18 @@ def test_a_damaged_database_is_reported_with_exit_1(data_home):
     assert result.exit_code == 1
     assert str(db) in result.stderr and "damaged" in result.stderr
     assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_every_commands_summary_is_one_line_so_help_does_not_break_it_mid_sentence():
+    # Typer keeps the line breaks of a docstring's first paragraph in the command list of --help
+    # ("...the 30-second interview" / "answer, the traps..."), so it must be written on one line.
+    from typer.main import get_command
+
+    def walk(group, path):
+        for name, sub in getattr(group, "commands", {}).items():
+            first = ((sub.callback.__doc__ or "") if sub.callback else "").strip().split("\n\n")[0]
+            yield path + [name], first
+            yield from walk(sub, path + [name])
+
+    broken = [" ".join(path) for path, first in walk(get_command(app), []) if "\n" in first]
+    assert broken == []

@@ -308,3 +308,25 @@ def test_explainers_and_simulation_footers_point_to_the_drills_of_their_topic():
     console = Console(width=80, record=True)
     console.print(interview_footer(["say this"], explain_topic="retries"))
     assert "lambda-prep drill async-retries" in console.export_text()
+
+
+def test_a_quiz_draws_scenarios_only_for_the_drills_it_asks(tmp_path):
+    # Every TAB and every quiz start pays for what it imports: a session with two drills must not
+    # import every drill kind's simulation to draw scenarios it never shows.
+    code = """
+import datetime as dt, sys
+from lambda_prep import library
+banks = library.load_all_banks()
+store = library.open_store()
+now = dt.datetime(2026, 12, 7, 12, tzinfo=dt.timezone.utc)
+_, _, plan, _ = library.prepare_quiz(store, banks, topic_names=[], count=10, mode="all", seed=1, now=now)
+drills = [q for q in plan.questions if q.id.startswith("drill-")]
+kinds = sorted(m for m in sys.modules if m.startswith("lambda_prep.drills.") and m.split(".")[-1]
+               not in ("base", "registry"))
+print(len(drills), len(kinds), all(q.prompt and q.choices for q in drills))
+"""
+    env = {**os.environ, "LAMBDA_PREP_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    asked, imported, complete = out.stdout.split()
+    assert int(asked) == 2 and complete == "True"  # the default: two drills a session, each a whole question
+    assert int(imported) <= int(asked) < len(KINDS)

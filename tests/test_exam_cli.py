@@ -259,3 +259,9 @@ def test_navigator_keys_give_the_learners_action():
     assert navigator(100, "snf") == ToggleFlag()  # submit, then no: back to the question
     assert navigator(100, "r\x1b[B\r") == Go(1)  # review list, down, open
     assert navigator(0, "") == TimeUp()  # time up ends the screen by itself
+
+
+def test_time_allowed_is_two_minutes_a_question_unless_given(sample_home):
+    # Three questions get six minutes, not the 40-question exam's 80: a short exam is not a relaxed one.
+    assert json.loads(exam("--json", input="\n\n\n").stdout)["seconds_allowed"] == 3 * 2 * 60
+    assert json.loads(exam("--json", "--minutes", "1", input="\n\n\n").stdout)["seconds_allowed"] == 60

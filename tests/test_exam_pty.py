@@ -24,7 +24,7 @@ def test_flag_a_question_and_return_to_it_before_submitting(data_home, sample_ba
     child = pexpect.spawn(EXE, ["exam", "--topic", "sample", "--seed", "1"], env=env, encoding="utf-8",
                           timeout=20, dimensions=(40, 80))
     child.expect("Question 1 of 3")
-    child.expect("Time left 1:20:00|Time left 1:19:5")  # the countdown is on screen
+    child.expect(r"Time left (0:0)?(6:00|5:5)")  # the countdown: two minutes for each of 3 questions
     child.send("f")  # flag question 1: the screen comes back flagged
     child.expect("Question 1 of 3 · sample · .* · ⚑ flagged")
     child.send("1" + ENTER)  # choice 1 (ticked, for a multi question), answered

@@ -45,6 +45,30 @@ KINDS: tuple[Kind, ...] = (
          "what the caller gets back: 200, 202, 429 or an error payload"),
     Kind("db-connections", "lambda_prep.drills.db_connections", "networking-storage",
          "database connections that steady traffic holds without RDS Proxy"),
+    # The newer simulations: idempotency, lifecycle, managed-instances, observability, container-image
+    Kind("duplicate-effects", "lambda_prep.drills.duplicate_effects", "system-design",
+         "side effects done twice by async retries without an idempotency key"),
+    Kind("billed-duration", "lambda_prep.drills.billed_duration", "fundamentals",
+         "a cold or warm request's billed duration: INIT, handler and extension time"),
+    Kind("requests-per-environment", "lambda_prep.drills.requests_per_environment", "whats-new",
+         "Managed Instances: requests one environment runs at once, per-vCPU defaults and memory"),
+    Kind("alarm-fires", "lambda_prep.drills.alarm_fires", "monitoring",
+         "the minute an 'M out of N' alarm on Errors goes to ALARM, if it does"),
+    Kind("package-type", "lambda_prep.drills.package_type", "containers",
+         "a .zip uploaded directly, a .zip through S3 or a container image, by size and code signing"),
+    # ... and async-queue, noisy-neighbours, recursive-loop, deploy, front-door, batching
+    Kind("async-backlog", "lambda_prep.drills.async_backlog", "retries",
+         "throttled async events wait in Lambda's queue: how many pile up"),
+    Kind("unreserved-pool", "lambda_prep.drills.unreserved_pool", "concurrency",
+         "reserved concurrency as floor and ceiling: what a bursting function can still get"),
+    Kind("recursion-stop", "lambda_prep.drills.recursion_stop", "integrations-patterns",
+         "recursive loop detection: stopped after 16 invocations, or running on"),
+    Kind("canary-exposure", "lambda_prep.drills.canary_exposure", "deployment",
+         "requests that reach a bad version before CodeDeploy's alarm rolls it back"),
+    Kind("gateway-timeout", "lambda_prep.drills.gateway_timeout", "front-doors",
+         "a slow request behind API Gateway, an ALB or a function URL: status and billed time"),
+    Kind("batch-window", "lambda_prep.drills.batch_window", "event-sources",
+         "an SQS mapping's batch size and batching window: how many invocations"),
 )
 
 NAMES = tuple(k.name for k in KINDS)

@@ -85,7 +85,7 @@ class Result:
     function_errors: int
     invocations: int
     ages_at_invoke: list[float]  # AsyncEventAge of every invocation, sorted
-    series: list[dict]  # per bucket: received, invoked, throttled, dropped, waiting, max age
+    series: list[dict]  # per bucket: received, invoked, throttled, dropped, waiting (the most at once), max age
     bucket_s: float
     sim_end_s: float
     examples: list[dict] = field(default_factory=list)
@@ -206,6 +206,7 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
     rows = [{"t": round(k * bucket, 3), "received": 0, "invoked": 0, "throttled": 0, "dropped": 0,
              "waiting": 0, "max_age_s": 0.0, "busy": 0} for k in range(BUCKETS)]
     waiting_delta = [0] * (BUCKETS + 1)  # +1 when an event enters the queue, -1 when it leaves it
+    queued = [0]  # events in the queue now: a bar's peak can be far above its value at the bar's end
     # a sample of events keep their step-by-step story; three telling ones are shown
     stories: dict[int, list] = {i: [] for i in range(0, len(born), max(1, len(born) // 400))}
     done = [0]  # events that reached their end (ran or dropped), for the progress bar
@@ -218,8 +219,15 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
     def slot(time: float) -> int:
         return min(BUCKETS - 1, int(time / bucket))
 
+    def enter_queue(time: float) -> None:
+        waiting_delta[slot(time)] += 1
+        queued[0] += 1
+        row = rows[slot(time)]
+        row["waiting"] = max(row["waiting"], queued[0])
+
     def leave_queue(time: float) -> None:
         waiting_delta[slot(time)] -= 1
+        queued[0] -= 1
 
     def drop(i: int, when: float, reason: str) -> None:
         finished()
@@ -246,11 +254,11 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
             if attempts[i] > prm.max_retries:
                 if i in stories:
                     stories[i].append((now, "error", f"attempt {attempts[i]} failed"))
-                waiting_delta[slot(now)] += 1
+                enter_queue(now)
                 drop(i, now, "retries")
                 continue
             retry_at = now + ERROR_WAITS_S[attempts[i] - 1]
-            waiting_delta[slot(now)] += 1
+            enter_queue(now)
             if retry_at - born[i] > max_age:
                 drop(i, max(now, born[i] + max_age), "age")
             else:
@@ -263,7 +271,7 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
         # kind 0: the event is taken from the queue and Lambda tries to invoke
         if attempts[i] == 0 and throttled[i] == 0:
             rows[slot(now)]["received"] += 1
-            waiting_delta[slot(now)] += 1
+            enter_queue(now)
             if i in stories:
                 stories[i].append((now, "queued", "queued; the caller already has 202"))
         if prm.concurrency_limit == 0:
@@ -305,7 +313,7 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
     waiting = 0
     for k, row in enumerate(rows):
         waiting += waiting_delta[k]
-        row["waiting"] = waiting
+        row["waiting"] = max(row["waiting"], waiting)  # the most at once in the bar
     # the clock ran to the latest possible drop; show the run up to its last activity (and one quiet bar)
     active = [k for k, row in enumerate(rows) if row["received"] or row["invoked"] or row["dropped"]
               or row["throttled"] or row["waiting"]]

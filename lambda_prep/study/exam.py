@@ -26,14 +26,21 @@ from lambda_prep.errors import EndOfInput
 from lambda_prep.study import grading
 from lambda_prep.study.scheduler import Scheduler
 from lambda_prep.study.session import ChoiceAnswer, record_choice
-from lambda_prep.study.store import BUSY_TIMEOUT_MS, Store, StoreError, _iso
+from lambda_prep.study.store import Store, _iso
 
 CHOICE_TYPES = ("single", "multi", "true-false")
 DEFAULT_COUNT = 40
-DEFAULT_MINUTES = 80  # two minutes a question, like the AWS associate exams
+MINUTES_PER_QUESTION = 2  # like the AWS associate exams (130 minutes for 65 questions)
+DEFAULT_MINUTES = DEFAULT_COUNT * MINUTES_PER_QUESTION
 COUNT_RANGE = (1, 200)
 MINUTES_RANGE = (1, 600)
 PASS_MARK_RANGE = (1, 100)  # percent
+
+
+def minutes_for(questions: int) -> int:
+    """The time allowed when --minutes is not given: two minutes a question, so a short exam is not
+    a relaxed one."""
+    return max(MINUTES_RANGE[0], min(MINUTES_RANGE[1], questions * MINUTES_PER_QUESTION))
 
 
 # --- what the UI returns ----------------------------------------------------------------------
@@ -350,22 +357,7 @@ def history(store: Store, limit: int | None = None) -> list[dict]:
 
 
 def _transaction(store: Store, work: Callable[[sqlite3.Connection], object]) -> None:
-    """One committed transaction, with the store's error reporting (locked, damaged)."""
-    db = store.db
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            work(db)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(f"the progress database {store.path} stayed locked by another lambda-prep for "
-                             f"{BUSY_TIMEOUT_MS // 1000} s; the exam could not be saved. Try again.") from None
-        raise store.damaged(exc) from None
-    except sqlite3.DatabaseError as exc:
-        raise store.damaged(exc) from None
+    """One committed transaction: the store's, rolled back on any error and its cause named."""
+    with store.transaction() as db:
+        work(db)
 

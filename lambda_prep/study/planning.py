@@ -19,7 +19,7 @@ from lambda_prep.study.scheduler import card_id_for, study_day
 
 PLAN_KEYS = ("plan_interview", "plan_minutes", "plan_topics", "plan_retention", "plan_status")
 WEIGHT_KEYS = ("fsrs_weights", "fsrs_fit")
-SIMULATOR = ("lambda-prep's day-by-day simulator (study/plan.py): FSRS-6's formulas as py-fsrs computes them, "
+SIMULATOR = ("lambda-prep's day-by-day simulator: FSRS-6's formulas as py-fsrs computes them, "
              "your weights, your time per answer")
 
 

@@ -25,6 +25,7 @@ import math
 import os
 import sqlite3
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -504,6 +505,25 @@ class Store:
             tmp.unlink(missing_ok=True)
             raise
 
+    @contextmanager
+    def transaction(self):
+        """One write transaction, yielding the connection: BEGIN IMMEDIATE waits (busy timeout) for
+        other terminals' writes; the block's end commits; anything raised in it, Ctrl-C included,
+        rolls back, so a half-made change is never kept. SQLite errors come out as the StoreError
+        that names the cause (full, locked, read-only, damaged)."""
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise self.diagnose(exc) from None
+
     def ensure_writable(self) -> None:
         """Raise the right StoreError now if an answer could not be saved (before asking anything)."""
         free = _free_bytes(self.path.parent)
@@ -573,10 +593,8 @@ class Store:
     def record_undoable(self, review: Review,
                         schedule: Callable[[CardState | None], CardState]) -> tuple[CardState, Receipt]:
         """record(), also returning the Receipt that undo() needs to take the answer back exactly."""
-        db = self.db
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction() as db:
                 raw = db.execute(f"SELECT card_id, {self._CARD_COLUMNS} FROM cards WHERE question_id = ?",
                                  (review.question_id,)).fetchall()
                 before = _card(raw[0][1:]) if raw and raw[0][3] != CLAIMED else None
@@ -592,44 +610,26 @@ class Store:
                     (card_id_for(after.question_id), after.question_id, after.topic, after.state, after.step,
                      after.stability, after.difficulty, _iso(after.due), _iso(after.last_review), after.reps,
                      after.lapses))
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
         except ValueError as exc:  # an impossible value in the card's row
             raise self.damaged(exc) from None
-        except sqlite3.Error as exc:
-            raise self.diagnose(exc) from None
         return after, Receipt(cursor.lastrowid, review.question_id, tuple(raw[0]) if raw else None)
 
     def undo(self, receipt: Receipt) -> bool:
         """Take an answer back in one transaction: delete its review and put its card's row back
         exactly as it was. False (nothing changed) if the question was answered again since,
         in another terminal: undoing then would throw that later answer away."""
-        db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                latest = db.execute("SELECT max(id) FROM reviews WHERE question_id = ?",
-                                    (receipt.question_id,)).fetchone()[0]
-                if latest != receipt.review_id:
-                    db.execute("ROLLBACK")
-                    return False
-                db.execute("DELETE FROM reviews WHERE id = ?", (receipt.review_id,))
-                if receipt.card_row_before is None:
-                    db.execute("DELETE FROM cards WHERE question_id = ?", (receipt.question_id,))
-                else:
-                    db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
-                               f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", receipt.card_row_before)
-                db.execute("COMMIT")
-                return True
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise self.diagnose(exc) from None
+        with self.transaction() as db:
+            latest = db.execute("SELECT max(id) FROM reviews WHERE question_id = ?",
+                                (receipt.question_id,)).fetchone()[0]
+            if latest != receipt.review_id:
+                return False
+            db.execute("DELETE FROM reviews WHERE id = ?", (receipt.review_id,))
+            if receipt.card_row_before is None:
+                db.execute("DELETE FROM cards WHERE question_id = ?", (receipt.question_id,))
+            else:
+                db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                           f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", receipt.card_row_before)
+            return True
 
     def claim_new(self, question_id: str, topic: str, since: dt.datetime, limit: int, now: dt.datetime) -> bool:
         """Take one of today's new-question slots before showing a new question; False if none is left.
@@ -639,29 +639,17 @@ class Store:
         state CLAIMED (not a card yet: card(), cards() and record() ignore it); the answer replaces it.
         A claim whose quiz was killed before the answer counts for that day only.
         """
-        db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                rows = db.execute("SELECT state FROM cards WHERE question_id = ?", (question_id,)).fetchall()
-                if rows and rows[0][0] != CLAIMED:
-                    db.execute("COMMIT")
-                    return True  # answered meanwhile in another terminal: a review now, not new
-                taken = self._new_since(since, excluding=question_id)
-                if taken >= limit:
-                    db.execute("ROLLBACK")
-                    return False
-                db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
-                           f"VALUES (?, ?, ?, {CLAIMED}, NULL, NULL, NULL, ?, NULL, 0, 0)",
-                           (card_id_for(question_id), question_id, topic, _iso(now)))
-                db.execute("COMMIT")
-                return True
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise self.diagnose(exc) from None
+        with self.transaction() as db:
+            rows = db.execute("SELECT state FROM cards WHERE question_id = ?", (question_id,)).fetchall()
+            if rows and rows[0][0] != CLAIMED:
+                return True  # answered meanwhile in another terminal: a review now, not new
+            taken = self._new_since(since, excluding=question_id)
+            if taken >= limit:
+                return False
+            db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                       f"VALUES (?, ?, ?, {CLAIMED}, NULL, NULL, NULL, ?, NULL, 0, 0)",
+                       (card_id_for(question_id), question_id, topic, _iso(now)))
+            return True
 
     # --- history ------------------------------------------------------------------------------
 
@@ -699,35 +687,18 @@ class Store:
     def reset(self, topic: str | None = None) -> tuple[int, int]:
         """Forget progress (all, or one topic). Returns (cards, reviews) removed."""
         where, params = ("", ()) if topic is None else (" AND topic = ?", (topic,))
-        db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                cards = db.execute(f"DELETE FROM cards WHERE state != {CLAIMED}" + where, params).rowcount
-                db.execute(f"DELETE FROM cards WHERE state = {CLAIMED}" + where, params)
-                reviews = db.execute("DELETE FROM reviews WHERE 1" + where, params).rowcount
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise self.diagnose(exc) from None
+        with self.transaction() as db:
+            cards = db.execute(f"DELETE FROM cards WHERE state != {CLAIMED}" + where, params).rowcount
+            db.execute(f"DELETE FROM cards WHERE state = {CLAIMED}" + where, params)
+            reviews = db.execute("DELETE FROM reviews WHERE 1" + where, params).rowcount
         return cards, reviews
 
     # --- mock interviews ----------------------------------------------------------------------
 
     def _mock_write(self, sql: str, params: tuple) -> int:
         """One statement in its own committed transaction; returns the new row's id."""
-        try:
-            return self.db.execute(sql, params).lastrowid
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"the progress database {self.path} stayed locked by another lambda-prep for "
-                                 f"{BUSY_TIMEOUT_MS // 1000} s; this answer was not saved. Try again.") from None
-            raise self.damaged(exc) from None
-        except sqlite3.DatabaseError as exc:
-            raise self.damaged(exc) from None
+        with self.transaction() as db:
+            return db.execute(sql, params).lastrowid
 
     def start_mock(self, started_at: dt.datetime, level: str, questions: int) -> int:
         return self._mock_write("INSERT INTO mocks (started_at, level, questions) VALUES (?, ?, ?)",
@@ -772,60 +743,50 @@ class Store:
         """Add the reviews not already logged (same key), re-derive every card they touch by
         replaying its whole log, and store `settings`: all in one transaction, so a failure
         half-way changes nothing. Returns (reviews added, cards replayed)."""
-        db = self.db
         columns = "id, question_id, topic, rating, reviewed_at, duration_ms, answer, correct"
 
         def as_review(row: tuple) -> Review:
             _, qid, topic, rating, at, duration, answer, correct = row
             return Review(qid, topic, rating, _parse(at), duration, answer or "", bool(correct))
 
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                by_question: dict[str, list[Review]] = {}
-                for review in incoming:
-                    by_question.setdefault(review.question_id, []).append(review)
-                added = 0
-                changed: list[str] = []  # only cards with new reviews are recomputed
-                for qid, reviews in by_question.items():
-                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ?", (qid,)).fetchall()
-                    known = {key(as_review(row)) for row in rows}
-                    for review in reviews:
-                        if key(review) in known:
-                            continue
-                        known.add(key(review))
-                        added += 1
-                        if not changed or changed[-1] != qid:
-                            changed.append(qid)
-                        db.execute("INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer,"
-                                   " correct, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                                   (qid, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
-                                    review.answer, int(review.correct)))
-                for qid in changed:
-                    # Time order; the row id breaks ties between reviews logged in the same second.
-                    rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ? "
-                                      f"ORDER BY reviewed_at, id", (qid,)).fetchall()
-                    before: CardState | None = None
-                    for row, after in zip(rows, replay([as_review(row) for row in rows])):
-                        db.execute("UPDATE reviews SET state_before = ?, due_before = ?, due_after = ? WHERE id = ?",
-                                   (before.state if before else 0, _iso(before.due) if before else None,
-                                    _iso(after.due), row[0]))
-                        before = after
-                    if before is not None:
-                        db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
-                                   f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                   (card_id_for(qid), qid, before.topic, before.state, before.step, before.stability,
-                                    before.difficulty, _iso(before.due), _iso(before.last_review), before.reps,
-                                    before.lapses))
-                for name, value in (settings or {}).items():
-                    db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (name, value))
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise self.diagnose(exc) from None
+        with self.transaction() as db:
+            by_question: dict[str, list[Review]] = {}
+            for review in incoming:
+                by_question.setdefault(review.question_id, []).append(review)
+            added = 0
+            changed: list[str] = []  # only cards with new reviews are recomputed
+            for qid, reviews in by_question.items():
+                rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ?", (qid,)).fetchall()
+                known = {key(as_review(row)) for row in rows}
+                for review in reviews:
+                    if key(review) in known:
+                        continue
+                    known.add(key(review))
+                    added += 1
+                    if not changed or changed[-1] != qid:
+                        changed.append(qid)
+                    db.execute("INSERT INTO reviews (question_id, topic, rating, reviewed_at, duration_ms, answer,"
+                               " correct, state_before) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                               (qid, review.topic, review.rating, _iso(review.reviewed_at), review.duration_ms,
+                                review.answer, int(review.correct)))
+            for qid in changed:
+                # Time order; the row id breaks ties between reviews logged in the same second.
+                rows = db.execute(f"SELECT {columns} FROM reviews WHERE question_id = ? "
+                                  f"ORDER BY reviewed_at, id", (qid,)).fetchall()
+                before: CardState | None = None
+                for row, after in zip(rows, replay([as_review(row) for row in rows])):
+                    db.execute("UPDATE reviews SET state_before = ?, due_before = ?, due_after = ? WHERE id = ?",
+                               (before.state if before else 0, _iso(before.due) if before else None,
+                                _iso(after.due), row[0]))
+                    before = after
+                if before is not None:
+                    db.execute(f"INSERT OR REPLACE INTO cards (card_id, {self._CARD_COLUMNS}) "
+                               f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               (card_id_for(qid), qid, before.topic, before.state, before.step, before.stability,
+                                before.difficulty, _iso(before.due), _iso(before.last_review), before.reps,
+                                before.lapses))
+            for name, value in (settings or {}).items():
+                db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (name, value))
         return added, len(changed)
 
     def mistakes(self) -> list[tuple[str, str, int, int, str]]:

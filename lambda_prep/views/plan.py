@@ -72,7 +72,7 @@ def show(term: Terminal, report: dict | None) -> None:
     if per > 1:
         console.print(f"  {'':<12}(one mark for {per} days)", style="dim")
     console.print(f"  Today: {report['new_today']} new (done {report['new_done_today']}), "
-                  f"{daily[0]['reviews']} reviews, about {daily[0]['minutes']:.0f} min.")
+                  f"{daily[0]['reviews']} review{'' if daily[0]['reviews'] == 1 else 's'}, about {daily[0]['minutes']:.0f} min.")
 
     console.print()
     chosen = report["retention"]

@@ -104,3 +104,11 @@ def test_progress_counts_every_event_once():
     result = model.run(model.Params(), 1, got.append)
     assert sum(got) == result.received
     assert model.total_steps(model.Params()) == 6000
+
+
+def test_the_chart_shows_the_real_peak_of_waiting_events_not_a_bars_end():
+    # 80 events/s for 300 s against 10 x 500 ms = 20/s: about (80 - 20) x 300 = 18,000 wait at the
+    # burst's end. A bar lasts minutes, so its end-of-bar count (13,142 here) understated the peak.
+    prm = model.Params(arrival_rate=80, traffic_s=300, concurrency_limit=10, duration_ms=500, max_event_age_s=21600)
+    peak = max(row["waiting"] for row in model.run(prm, 3).series)
+    assert peak == pytest.approx((80 - 20) * 300, rel=0.05)

@@ -101,8 +101,8 @@ def _outcomes(res: dict, prm: dict) -> Table:
     reasons = res["dropped_by_reason"]
     table = Table(title="Where the events ended", title_justify="left")
     table.add_column("outcome")
-    table.add_column("events", justify="right")
-    table.add_column("share", justify="right")
+    table.add_column("events", justify="right", no_wrap=True)  # "8 min 31 s / 23 min ...": the label wraps instead
+    table.add_column("share", justify="right", no_wrap=True)
     received = max(1, res["received"])
     table.add_row("ran successfully", fmt.count(res["succeeded"]), fmt.percent(res["succeeded"] / received))
     where = {"destination": "to the on-failure destination", "dlq": "to the DLQ", "none": "lost (no target)"}

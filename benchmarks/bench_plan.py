@@ -129,6 +129,9 @@ def main() -> None:
         "plan --json, same (half seen)": (lambda: timed([EXE, "plan", "--json"], envs[half]), 300),
         "quiz to first question, plan set": (lambda: first_quiz_question(envs[half]), 300),
         "quiz to first question, same, no plan": (lambda: first_quiz_question(envs[noplan]), None),
+        # Every screen cuts due dates with the plan's cap (library.planned_cards); without a plan, one settings read.
+        "stats --json, plan set (half seen)": (lambda: timed([EXE, "stats", "--json"], envs[half]), 300),
+        "stats --json, same, no plan": (lambda: timed([EXE, "stats", "--json"], envs[noplan]), 300),
         "optimize, 10,000 reviews": (lambda: timed([EXE, "optimize"], envs[logged]), 2000),
     }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
@@ -144,7 +147,24 @@ def main() -> None:
         verdict = "" if target is None else ("  ok" if wall <= target else "  OVER")
         print(f"{name:<46} {wall:>8.0f} {least:>7.0f} {cpu:>7.0f} {target or '':>10}{verdict}")
 
-    # The pieces, in process: the simulation behind `plan`, and the fit behind `optimize`.
+    # The pieces, in process. The due dates every screen shows (library.planned_cards), against reading
+    # the cards alone: with a plan, the cap; without one, one settings read.
+    from lambda_prep.study.scheduler import utcnow
+    from lambda_prep.study.store import Store
+
+    for label, home in (("plan set", half), ("no plan", noplan)):
+        with Store(home / "progress.db") as store:
+            cut, read = [], []
+            for _ in range(21):
+                start = time.perf_counter()
+                cards = library.planned_cards(store, banks, utcnow(), 4)
+                cut.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                store.cards()
+                read.append(time.perf_counter() - start)
+        print(f"library.planned_cards, {len(cards)} cards, {label}: {statistics.median(cut) * 1000:.1f} ms "
+              f"(store.cards() alone: {statistics.median(read) * 1000:.1f} ms)")
+    # The simulation behind `plan`, and the fit behind `optimize`.
     from lambda_prep.study import optimize, plan
 
     bank = [plan.NewCard(f"t{i % 14}", 30.0 if i % 5 else 90.0) for i in range(600)]

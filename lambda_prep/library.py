@@ -122,9 +122,8 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
         return scheduler, rng, session.Plan(chosen[:count], len(chosen), 0, 0), config
     start_of_day, _ = day_bounds(now, config.day_start_hour)
     new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
-    cards = store.cards()
-    if today is not None:  # cards scheduled before the plan was set come before the day too
-        cards = {qid: replace(c, due=today.cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
+    # Cards scheduled before the plan was set come before the day too (as every screen shows them).
+    cards = planning.capped(store.cards(), today.cap if today else None, now)
     drills = [q for q in drill_questions() if filters.admits(q)]
     if drills_only:
         plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,
@@ -173,7 +172,24 @@ def upcoming(store, banks, now: dt.datetime, day_start_hour: int, topic_names: l
     from lambda_prep.study.session import next_due_counts
 
     live = {q.id for q in studied(banks) if not topic_names or q.topic in topic_names}
-    return next_due_counts(store.cards(), live, now, day_start_hour)
+    return next_due_counts(planned_cards(store, banks, now, day_start_hour), live, now, day_start_hour)
+
+
+def planned_cards(store, banks, now: dt.datetime, day_start_hour: int, cards: dict | None = None) -> dict:
+    """The learner's cards (or `cards`) with the due dates every screen shows: while an interview plan
+    is in force, cut as the quiz cuts them, so nothing shows a review after the interview day; the
+    database keeps FSRS's own dates. The one way screens read due dates."""
+    from lambda_prep.study.planning import planned_cards as planned
+
+    # The bank questions, as the quiz's cap has them (its spread depends on them), not studied(banks).
+    return planned(store, banks.questions, now, day_start_hour, cards)
+
+
+def _plan_cap(store, banks, now: dt.datetime):
+    """The plan's due-date cap (None without a plan in force), for schedulers other than the quiz's."""
+    from lambda_prep.study.planning import cap_in_force
+
+    return cap_in_force(store, banks.questions, now, settings(store).day_start_hour)
 
 
 # --- portability: exports, progress between machines, banks of your own --------------------------
@@ -339,6 +355,8 @@ def show(store, banks, question_id: str, now: dt.datetime) -> dict:
 
     q = find_question(banks, question_id)
     card = store.card(q.id)
+    if card is not None:  # its due date as the plan has it, if one is set
+        card = planned_cards(store, banks, now, settings(store).day_start_hour, {q.id: card})[q.id]
     flag = store.flags().get(q.id)
     data = q.to_dict()
     data.pop("origin")
@@ -404,7 +422,9 @@ def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minute
     rng = random.Random(seed)
     # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
     questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
-    return Exam(store, Scheduler(config.desired_retention, fuzz=True, seed=seed), ui, questions, rng=rng,
+    # Answers feed the schedule as quiz answers do: no review after an interview plan's day.
+    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=_plan_cap(store, banks, clock()))
+    return Exam(store, scheduler, ui, questions, rng=rng,
                 clock=clock, minutes=minutes_for(len(questions)) if minutes is None else minutes,
                 pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
                 seed=seed, topics=topic_names)
@@ -578,10 +598,11 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
                             topics=topic_names, level=level)
     # Myths load on first use (after the first question is on screen); a broken myths file is
     # reported by `validate` and only costs its myths here.
-    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed), ui,
-                                   lambda: load_myths().myths, wall_clock=utcnow,
+    cap = _plan_cap(store, banks, now)  # what is due, and the next review, as the quiz has them
+    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=cap),
+                                   ui, lambda: load_myths().myths, wall_clock=utcnow,
                                    timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
-                                   day_start_hour=config.day_start_hour)
+                                   day_start_hour=config.day_start_hour, cap=cap)
     return interview, questions
 
 
@@ -600,7 +621,8 @@ def stats_report(store, banks, now: dt.datetime, months: int) -> dict:
 
     config = settings(store)
     report = stats_model.compute(store, studied(banks), now, day_start_hour=config.day_start_hour,
-                                 heatmap_weeks=round(months * 4.35))
+                                 heatmap_weeks=round(months * 4.35),
+                                 cards=planned_cards(store, banks, now, config.day_start_hour))
     report["plan"] = plan_status(store, banks)
     return report
 

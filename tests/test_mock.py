@@ -199,6 +199,30 @@ def test_a_pass_on_a_card_not_due_leaves_its_schedule_alone(bank, store):
     assert result.results[0].scheduled and store.card(q.id).due < card.due
 
 
+def test_with_an_interview_plan_a_card_due_before_the_day_is_due_in_the_mock_too(bank, store):
+    from lambda_prep.study import plan as plan_model
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import study_day
+    from lambda_prep.study.store import Review
+
+    q = bank["mock-payloads"]
+    sched = Scheduler(0.9, fuzz=False)
+    last = NOW - dt.timedelta(days=10)
+    card = sched.review(sched.review(None, q.id, q.topic, 3, last - dt.timedelta(days=3)), q.id, q.topic, 4, last)
+    store.record(Review(q.id, q.topic, 4, last, None, "x", True), lambda _b: card)
+    assert card.due > NOW + dt.timedelta(days=5)  # FSRS's date: well after the interview
+    interview_day = study_day(NOW) + dt.timedelta(days=1)
+    planning.save(store, plan_model.PlanSettings(interview_day, 30))
+    cap = planning.cap_in_force(store, list(bank.values()), NOW, 4)
+    ui = FakeUI(["Synchronous payloads up to 6 MB, asynchronous up to 1 MB.", ""])
+    result = mock.MockInterview(store, lambda: Scheduler(0.9, fuzz=False, cap=cap), ui, lambda: [],
+                                wall_clock=lambda: NOW, timer=Clock().timer, cap=cap).run([q])
+    # Cut to the eve (today), as the quiz would ask it: the answer counts, and its next review comes by the day.
+    interview_start = dt.datetime.combine(interview_day, dt.time(4)).astimezone(dt.timezone.utc)
+    assert result.results[0].scheduled and NOW < result.results[0].card.due <= interview_start
+    assert store.card(q.id).stability > card.stability  # FSRS's own state moved on, uncut
+
+
 def test_over_time_is_reported_not_cut_off(bank, store):
     ui = FakeUI([SCALING_ALL, "", ""])
     result = interview(store, ui, step=150.0, minutes=2.0).run([bank["mock-scaling"]])

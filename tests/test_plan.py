@@ -445,3 +445,96 @@ def test_a_card_scheduled_before_the_plan_comes_back_before_the_day():
         _, _, today_plan, _ = library.prepare_quiz(store, banks, topic_names=[question.topic], count=50, mode="due",
                                                    seed=1, now=now)
         assert question.id not in [q.id for q in today_plan.questions]
+
+
+# --- every screen shows the plan's due dates; the database keeps FSRS's --------------------------------
+
+
+def _interview_start(days: int) -> dt.datetime:
+    return dt.datetime.combine(today() + dt.timedelta(days=days), dt.time(4)).astimezone(dt.timezone.utc)
+
+
+def _answered_before_the_plan(days_out: int = 40):
+    """A built-in question answered yesterday, due `days_out` days from now (FSRS's date); its stored row."""
+    from lambda_prep.study.scheduler import CardState
+    from lambda_prep.study.store import Review
+
+    question = library.load_all_banks().questions[0]
+    now = utcnow()
+    last = now - dt.timedelta(days=1)
+    with library.open_store() as store:
+        store.record(Review(question.id, question.topic, 4, last, None, "", True),
+                     lambda before: CardState(question.id, question.topic, 2, None, 45.0, 4.2,
+                                              now + dt.timedelta(days=days_out), last, 1, 0))
+    return question, _stored_row(question.id)
+
+
+def _stored_row(question_id: str):
+    import sqlite3
+
+    from lambda_prep import paths
+
+    with sqlite3.connect(paths.database_path()) as db:
+        return db.execute("SELECT due, stability, difficulty, state, last_review FROM cards WHERE question_id = ?",
+                          (question_id,)).fetchone()
+
+
+def _forecast_dates(report: dict) -> list[str]:
+    return [day["date"] for day in report["forecast"] for _ in range(day["due"])]
+
+
+def test_every_screen_shows_a_card_scheduled_before_the_plan_due_before_the_day():
+    import re
+
+    question, row = _answered_before_the_plan(40)
+    stored_due = dt.datetime.fromisoformat(row[0])
+    interview = today() + dt.timedelta(days=10)
+    assert run("plan", "--interview", interview.isoformat()).exit_code == 0
+    mastery_before = json.loads(run("topics", "--json").stdout)
+
+    stats = json.loads(run("stats", "--json").stdout)
+    dates = _forecast_dates(stats)
+    assert len(dates) == 1 and dates[0] < interview.isoformat()  # in the 30-day forecast, before the day
+    assert stats["due"]["next_30_days"] == 1
+    shown = json.loads(run("show", question.id, "--json").stdout)["card"]
+    assert dt.datetime.fromisoformat(shown["due"]) < _interview_start(10)
+    assert (shown["stability_days"], shown["difficulty"]) == (45.0, 4.2)  # the memory model as FSRS left it
+    review = run("review")
+    assert review.exit_code == 0 and "Nothing is due for review" in review.stdout
+    days = int(re.search(r"The next review is due in (\d+) days?", review.stdout).group(1))
+    assert days <= 10
+    topics = run("topics")
+    assert topics.exit_code == 0 and "Plan: 10 days to the interview" in topics.stdout
+    # Only the due date is cut: predicted recall (mastery) is the memory model's, plan or not.
+    assert mastery_before == json.loads(run("topics", "--json").stdout)
+    assert _stored_row(question.id) == row  # nothing cut in the database
+
+    assert run("plan", "--clear").exit_code == 0
+    assert _forecast_dates(json.loads(run("stats", "--json").stdout)) == []  # 40 days out: beyond the forecast
+    assert dt.datetime.fromisoformat(json.loads(run("show", question.id, "--json").stdout)["card"]["due"]) == \
+        stored_due.replace(microsecond=0)
+    assert re.search(r"The next review is due in (39|40) days", run("review").stdout)
+    assert json.loads(run("topics", "--json").stdout) == mastery_before
+    assert _stored_row(question.id) == row
+
+
+def test_the_summary_after_a_quiz_counts_a_card_scheduled_before_the_plan_before_the_day(sample_bank):
+    _answered_before_the_plan(40)
+    run("plan", "--interview", (today() + dt.timedelta(days=4)).isoformat())
+    result = run("quiz", "--bank", str(sample_bank), "--topic", "sample", "--count", "1", "--seed", "1", input="4\n")
+    assert result.exit_code == 0, result.output
+    # The question just answered (a learning step minutes away) and the earlier card, cut to the eve.
+    assert "1 learning step within the hour, 2 in the next 7 days" in " ".join(result.stdout.split())
+
+
+def test_the_exam_feeds_the_schedule_with_the_plans_cap():
+    banks = library.load_all_banks()
+    question = banks.questions[0]
+    now = utcnow()
+    with library.open_store() as store:
+        library.update_plan(store, interview=(today() + dt.timedelta(days=3)).isoformat(), minutes=30,
+                            topic_names=[], now=now)
+        exam = library.prepare_exam(store, banks, None, topic_names=[], count=5, minutes=10, pass_mark=None, seed=1,
+                                    clock=utcnow)
+    card = exam.scheduler.review(None, question.id, question.topic, 4, now)
+    assert now < card.due < _interview_start(3)  # FSRS alone would wait 8 days after an Easy first answer

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from lambda_prep.bank.model import Question
 from lambda_prep.errors import EndOfInput
 from lambda_prep.study.grading import Rating, suggest_recall_rating
+from lambda_prep.study.planning import Cap, capped
 from lambda_prep.study.scheduler import CardState, Scheduler, day_bounds, is_due
 from lambda_prep.study.store import Review, Store
 
@@ -279,8 +280,12 @@ class MockInterview:
     def __init__(self, store: Store, scheduler: Callable[[], Scheduler], ui: MockUI,
                  myths: Callable[[], Sequence[Myth]], *,
                  wall_clock: Callable[[], dt.datetime], timer: Callable[[], float],
-                 minutes_per_answer: float = DEFAULT_MINUTES, level: str = "mid", day_start_hour: int = 4):
+                 minutes_per_answer: float = DEFAULT_MINUTES, level: str = "mid", day_start_hour: int = 4,
+                 cap: Cap | None = None):
+        """cap: the interview plan's due-date cap (planning.cap_in_force), None without a plan: what is
+        due is what the quiz would call due."""
         self.store, self.ui = store, ui
+        self.cap = cap
         self._scheduler_factory, self._scheduler = scheduler, None
         self._myths_loader, self._myths = myths, None
         self.wall_clock, self.timer = wall_clock, timer
@@ -363,6 +368,8 @@ class MockInterview:
         outcome.rating = rating
         now = self.wall_clock()
         before = self.store.card(question.id)
+        if before is not None:  # due as the plan has it (a card scheduled before the plan comes before the day)
+            before = capped({question.id: before}, self.cap, now)[question.id]
         _, end_of_day = day_bounds(now, self.day_start_hour)
         if before is not None and not is_due(before, now, end_of_day) and rating != Rating.AGAIN:
             outcome.card = before

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from lambda_prep.bank.model import Question
@@ -108,30 +108,70 @@ def for_quiz(store, questions: Sequence[Question], now: dt.datetime, day_start_h
     plan, days_left = found
     raw = store.settings()
     retention = float(raw.get("plan_retention") or default_retention)
-    cards = store.cards()
-    wanted = [q for q in questions if not plan.topics or q.topic in plan.topics]
-    unseen = [q for q in wanted if q.id not in cards]
     timing = _timing(store, questions)
+    wanted, spread, cap = _cap(plan, days_left, questions, timing, day_start_hour)
+    cards = capped(store.cards(), cap, now)
+    unseen = [q for q in wanted if q.id not in cards]
     shares = _shares(store)
     start = _day_start(study_day(now, day_start_hour), day_start_hour)
     end = start + dt.timedelta(days=1)
     types = {q.id: q.type for q in questions}
+    # Today's reviews as the plan has them: cards scheduled before it, cut to the day, count too.
     due_cost = sum(timing.seconds.get(types.get(qid, ""), 30.0) for qid, c in cards.items()
                    if qid in types and c.due < end)
     done_today = store.new_since(start)
     first_interval = model.Model(weights(store)).first_interval(retention)
-    spread = model.spread_days(len(wanted), sum(timing.seconds[q.type] for q in wanted) / max(len(wanted), 1),
-                               plan.minutes_per_day, days_left)
     # At least the learner's usual pace (config new-per-day): a far interview must not slow it down.
     needed = max(model.needed_new(len(unseen) + done_today, 0, days_left, first_interval, spread),
                  int(raw["new_per_day"]))
     per_new = _first_day_answers(shares) * (
         sum(timing.seconds[q.type] for q in unseen) / len(unseen) if unseen else 30.0)
     affordable = max(int((plan.minutes_per_day * 60 - due_cost) // per_new), 0) + done_today
+    return Today(plan.interview, days_left, retention, min(needed, affordable), plan.topics, cap)
+
+
+Cap = Callable[[dt.datetime, dt.datetime, str], dt.datetime]
+
+
+def _cap(plan: model.PlanSettings, days_left: int, questions: Sequence[Question], timing: model.Timing,
+         day_start_hour: int) -> tuple[list[Question], int, Cap]:
+    """The plan's questions, the days its last reviews spread over, and its due-date cap."""
+    wanted = [q for q in questions if not plan.topics or q.topic in plan.topics]
+    spread = model.spread_days(len(wanted), sum(timing.seconds[q.type] for q in wanted) / max(len(wanted), 1),
+                               plan.minutes_per_day, days_left)
     eve, day = (_day_start(plan.interview - dt.timedelta(days=1), day_start_hour),
                 _day_start(plan.interview, day_start_hour))
-    return Today(plan.interview, days_left, retention, min(needed, affordable), plan.topics,
-                 lambda due, when, qid: model.cap_due(due, when, eve, day, card_id_for(qid) % spread))
+    return wanted, spread, lambda due, when, qid: model.cap_due(due, when, eve, day, card_id_for(qid) % spread)
+
+
+def capped(cards: dict, cap: Cap | None, now: dt.datetime) -> dict:
+    """The cards with their due dates cut by `cap` (in memory only: the stored FSRS state, stability
+    included, stays what the learner's answers made it)."""
+    if cap is None:
+        return cards
+    return {qid: replace(c, due=cap(c.due, c.last_review or now, qid)) for qid, c in cards.items()}
+
+
+def planned_cards(store, questions: Sequence[Question], now: dt.datetime, day_start_hour: int,
+                  cards: dict | None = None) -> dict:
+    """The cards as the plan sees them: while a plan is in force, every due date cut as the quiz cuts
+    it (cards scheduled before the plan was set included), so no screen shows or picks a review
+    after the interview day; without a plan, the stored cards unchanged.
+
+    cards: the cards to look at (default: all stored ones). Costs one settings read without a plan.
+    """
+    cards = store.cards() if cards is None else cards
+    return capped(cards, cap_in_force(store, questions, now, day_start_hour) if cards else None, now)
+
+
+def cap_in_force(store, questions: Sequence[Question], now: dt.datetime, day_start_hour: int) -> Cap | None:
+    """The plan's due-date cap, the quiz's own, for the other ways of answering (exam, mock
+    interview, drills); None without a plan in force."""
+    found = in_force(store, now, day_start_hour)
+    if found is None:
+        return None
+    plan, days_left = found
+    return _cap(plan, days_left, questions, _timing(store, questions), day_start_hour)[2]
 
 
 def _first_day_answers(shares: model.Shares) -> float:

@@ -53,8 +53,10 @@ def topic_overview(store, questions: Sequence[Question], now: dt.datetime) -> li
 
 
 def compute(store, questions: Sequence[Question], now: dt.datetime, *, day_start_hour: int = 4,
-            heatmap_weeks: int = 26) -> dict:
-    cards = store.cards()
+            heatmap_weeks: int = 26, cards: dict | None = None) -> dict:
+    """cards: the cards as the screens show them (library.planned_cards: due dates cut by an interview
+    plan); default the stored ones."""
+    cards = store.cards() if cards is None else cards
     live_ids = {q.id for q in questions}
     rows = _topic_rows(questions, cards, now, _decay(store))
 

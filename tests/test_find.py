@@ -172,7 +172,7 @@ def test_show_gives_the_answer_sources_and_history(data_home, store):
     q = BY_ID[qid]
     for url in q.sources:
         assert url in result.stdout.splitlines() or f"  {url}" in result.stdout.splitlines()
-    assert "Your history: 1 answers, 1 wrong" in result.stdout
+    assert "Your history: 1 answer, 1 wrong" in result.stdout
     data = json.loads(run("show", qid, "--json", home=data_home).stdout)
     assert data["answer"] == list(q.answer) and data["history"][0]["correct"] is False
     assert "syllabus" not in data

@@ -59,7 +59,7 @@ def show_question(term: Terminal, q: dict) -> None:
         c.print("You have not answered it yet.")
         return
     card = q["card"]
-    c.print(Text(f"Your history: {len(q['history'])} answers, {sum(not h['correct'] for h in q['history'])} wrong; "
+    c.print(Text(f"Your history: {len(q['history'])} answer{'' if len(q['history']) == 1 else 's'}, {sum(not h['correct'] for h in q['history'])} wrong; "
                  f"{card['state']}, predicted recall now {card['recall_now']:.0%}, next due "
                  f"{_when(card['due'])}", style="bold"))
     for h in q["history"][-10:]:

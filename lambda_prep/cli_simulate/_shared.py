@@ -149,6 +149,13 @@ def flag(ctx: typer.Context, name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the user set the option `name` (on the command line or in the environment), as
+    opposed to leaving its default."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+
+
 def only_for(ctx: typer.Context, variant: str, takes: dict[str, tuple[str, ...]]) -> None:
     """Exit 2 when the user set a flag that the chosen variant does not take.
 
@@ -160,8 +167,7 @@ def only_for(ctx: typer.Context, variant: str, takes: dict[str, tuple[str, ...]]
     for name, variants in takes.items():
         if variant in variants:
             continue
-        source = ctx.get_parameter_source(name)
-        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):  # typed, not a default
+        if typed(ctx, name):
             _usage_error(ctx, f"{flag(ctx, name)} does not apply to {variant}; it applies to "
                               f"{' or '.join(variants)}.", f"See: lambda-prep simulate {ctx.info_name} --help")
 

@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
-from lambda_prep.sims.common import rng
+from dataclasses import dataclass, field
+
 from lambda_prep.sims import sqs as mapping
+from lambda_prep.sims.common import ParamError, check_range, rng
 from lambda_prep.sims.engine import Engine
 from lambda_prep.sims.retries.common import (
-    Params, Result, TRACE_LIMIT, _Progress, _arrivals, _pick_examples, _stamp, _steps_rounded,
+    MAX_SQS_RECEIVES, MAX_SQS_TRACED_RECEIVES, SQS_DEFAULT_VISIBILITY_TIMEOUT_S, TRACE_LIMIT, CommonParams, Result,
+    _Progress, _arrivals, _num, _pick_examples, _stamp, _steps_rounded,
 )
+
+
+@dataclass(frozen=True)
+class Params(CommonParams):
+    """An SQS event source mapping: batches, the visibility timeout and the queue's redrive policy."""
+
+    source: str = field(default="sqs", init=False)
+    arrival_rate: float = 0.0  # a backlog, so batches fill
+    on_failure: str = "dlq"  # the queue's DLQ is the only failure target
+    visibility_timeout_s: float = SQS_DEFAULT_VISIBILITY_TIMEOUT_S
+    max_receive_count: int = 5
+    batch_size: int = 10
+    partial_batch: bool = False
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
+                    why="SQS visibility timeout is 0 s to 12 h, default 30 s")
+        check_range("max_receive_count", self.max_receive_count, 1, 1_000,
+                    why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
+        check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
+        if self.on_failure != "dlq":
+            raise ParamError("--on-failure must be dlq for --source sqs (the dead-letter queue belongs to the "
+                             "queue: its redrive policy moves a message after maxReceiveCount receives)")
+        if self.timeout_s > self.visibility_timeout_s:
+            raise ParamError(
+                f"--visibility-timeout-s must be at least the function timeout ({_num(self.timeout_s)} s), got "
+                f"{_num(self.visibility_timeout_s)} (Lambda rejects an SQS event source mapping whose function "
+                f"timeout exceeds the queue's visibility timeout; AWS recommends 6 x the timeout, "
+                f"{_num(6 * self.timeout_s)} s)")
+        # The model simulates every receive and keeps each step of the first TRACE_LIMIT messages:
+        # bound both so a run takes seconds and well under 1 GB (1,000 events x 1,000 receives took
+        # 6-24 s and 0.5 GB; 100,000 x 1,000 took 4 minutes at 1 GB).
+        p, m = self.failure_rate, self.max_receive_count
+        per_message = m if p >= 1 else (1 - p ** m) / (1 - p)
+        for label, messages, limit in (("--events", self.events, MAX_SQS_RECEIVES),
+                                       (f"the first {TRACE_LIMIT:,} events (traced step by step)",
+                                        min(self.events, TRACE_LIMIT), MAX_SQS_TRACED_RECEIVES)):
+            if messages * per_message > limit:
+                raise ParamError(
+                    f"{label} x receives per message must be at most {limit:,}, got {messages:,} x "
+                    f"{per_message:,.4g} = {messages * per_message:,.0f} (each message is received up to "
+                    f"--max-receive-count times at --failure-rate {p:g}; the model simulates every receive: "
+                    f"lower --events, --max-receive-count or --failure-rate)")
 
 
 def run(prm: Params, seed, progress) -> Result:

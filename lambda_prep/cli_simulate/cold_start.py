@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
@@ -10,20 +9,12 @@ import typer
 from lambda_prep.cli_simulate._shared import (
     Animate, Architecture, ArchitectureOption, AsJson, BurstAtS, BurstEveryS, BurstSize, ConcurrencyLimit,
     DEFAULT_SEED, DurationDist, DurationDistOption, KeepAliveS, MemoryMb, Pattern, PatternOption, Reuse,
-    ReuseOption, Seed, app, simulate,
+    ReuseOption, Seed, app, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Runtime(str, enum.Enum):
-    python = "python"
-    nodejs = "nodejs"
-    java = "java"
-    dotnet = "dotnet"
-    ruby = "ruby"
-    provided = "provided"
-
-
-
+Runtime = choice("Runtime", C.RUNTIMES)
 
 
 @app.command("cold-start")

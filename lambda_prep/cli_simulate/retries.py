@@ -8,25 +8,18 @@ from typing import Optional
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate, typed,
+    Animate, AsJson, DEFAULT_SEED, Seed, app, choice, simulate, typed,
 )
+from lambda_prep.sims import choices as C
 
 
-class Source(str, enum.Enum):
-    async_ = "async"
-    sqs = "sqs"
-    stream = "stream"
+Source = choice("Source", C.EVENT_SOURCES)
 
 
-class StreamType(str, enum.Enum):
-    kinesis = "kinesis"
-    dynamodb = "dynamodb"
+StreamType = choice("StreamType", C.STREAM_TYPES)
 
 
-class OnFailure(str, enum.Enum):
-    destination = "destination"
-    dlq = "dlq"
-    none = "none"
+OnFailure = choice("OnFailure", C.ON_FAILURE)
 
 
 @app.command("retries")

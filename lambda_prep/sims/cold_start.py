@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import pool as P
 from lambda_prep.sims import facts
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope
@@ -25,7 +26,7 @@ SECONDS_PER_MONTH = facts.SECONDS_PER_MONTH  # the 730-hour month AWS pricing ex
 COMPARE_REQUESTS = 20_000  # the comparison replays at most this many requests of the traffic
 TIMELINE_S = 60.0  # the environment timeline covers at most the first minute...
 TIMELINE_RUNS = 1000  # ... or the first 1,000 invocations
-RUNTIMES = tuple(P.INIT_MS_BY_RUNTIME)
+RUNTIMES = C.RUNTIMES
 
 SOURCES = (facts.RUNTIME_ENV_URL, facts.INIT_BILLING_URL, facts.QUOTAS_URL, facts.CONCURRENCY_URL,
            facts.SCALING_URL, facts.PROVISIONED_URL, facts.SNAPSTART_URL, facts.MEMORY_URL, facts.PRICING_URL)

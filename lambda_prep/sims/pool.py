@@ -35,6 +35,7 @@ from itertools import accumulate, chain, islice, repeat
 from math import log
 from typing import Callable, Iterable, Iterator
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
 from lambda_prep.sims.engine import Engine
@@ -63,9 +64,9 @@ INIT_MS_BY_RUNTIME = {
 SNAPSTART_RUNTIMES = F.SNAPSTART_RUNTIMES.value
 RESTORE_MS_DEFAULT = 200.0  # MODEL ASSUMPTION: AWS says only "as low as sub-second startup"
 
-REUSE_CHOICES = ("mru", "lru")
-DURATION_DISTS = ("fixed", "exp")
-PATTERNS = ("poisson", "burst")
+REUSE_CHOICES = C.REUSE
+DURATION_DISTS = C.DURATION_DISTS
+PATTERNS = C.PATTERNS
 
 
 # --- traffic ----------------------------------------------------------------------------------

@@ -6,16 +6,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope
 
-SOURCES = ("async", "sqs", "stream")
-ON_FAILURE = ("destination", "dlq", "none")
+SOURCES = C.EVENT_SOURCES
+ON_FAILURE = C.ON_FAILURE
 
 ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
 ASYNC_MAX_EVENT_AGE_S = int(F.ASYNC_MAX_EVENT_AGE_S)
 SQS_DEFAULT_VISIBILITY_TIMEOUT_S = int(F.SQS_DEFAULT_VISIBILITY_TIMEOUT_S)
-STREAM_TYPES = ("kinesis", "dynamodb")
+STREAM_TYPES = C.STREAM_TYPES
 STREAM_POLL_INTERVAL_S = {"kinesis": 1.0 / F.KINESIS_POLLS_PER_S.value,  # once a second per shard
                           "dynamodb": 1.0 / F.DDB_POLLS_PER_S.value}  # "a base rate of 4 times per second"
 STREAM_BACKOFF_START_S = 1.0  # model assumption (stream retry timing is not documented)

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+from lambda_prep.sims import choices as C
+
 
 app = typer.Typer(
     help="Watch Lambda behave: small deterministic models drawn in the terminal.",
@@ -26,28 +28,22 @@ DEFAULT_SEED = 1
 PROGRESS_FROM = 200_000  # show a progress bar (in a terminal) for runs of at least this many steps
 
 
-class Pattern(str, enum.Enum):
-    """Traffic shape shared by cold-start and rds-proxy."""
+def choice(name: str, values: tuple[str, ...]) -> type[enum.Enum]:
+    """A typer choice built from a model's choice set (sims/choices.py), so it is declared once.
+    Members are named after their values ("later-wins" -> later_wins, "async" -> async_)."""
+    import keyword
 
-    poisson = "poisson"
-    burst = "burst"
+    def member(value: str) -> str:
+        name = value.replace("-", "_")
+        return name + "_" if keyword.iskeyword(name) else name
 
-
-class DurationDist(str, enum.Enum):
-    fixed = "fixed"
-    exp = "exp"
-
-
-class Reuse(str, enum.Enum):
-    """Which idle environment a request takes (a model assumption: AWS does not document it)."""
-
-    mru = "mru"
-    lru = "lru"
+    return enum.Enum(name, [(member(v), v) for v in values], type=str)
 
 
-class Architecture(str, enum.Enum):
-    x86_64 = "x86_64"
-    arm64 = "arm64"
+Pattern = choice("Pattern", C.PATTERNS)  # traffic shape shared by cold-start and rds-proxy
+DurationDist = choice("DurationDist", C.DURATION_DISTS)
+Reuse = choice("Reuse", C.REUSE)  # which idle environment a request takes (a model assumption)
+Architecture = choice("Architecture", C.ARCHITECTURES)
 
 
 # --- options shared by several simulations (one name per concept) ------------------------------------
@@ -149,6 +145,13 @@ def flag(ctx: typer.Context, name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the user set the option `name` (on the command line or in the environment), as
+    opposed to leaving its default."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+
+
 def only_for(ctx: typer.Context, variant: str, takes: dict[str, tuple[str, ...]]) -> None:
     """Exit 2 when the user set a flag that the chosen variant does not take.
 
@@ -160,8 +163,7 @@ def only_for(ctx: typer.Context, variant: str, takes: dict[str, tuple[str, ...]]
     for name, variants in takes.items():
         if variant in variants:
             continue
-        source = ctx.get_parameter_source(name)
-        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):  # typed, not a default
+        if typed(ctx, name):
             _usage_error(ctx, f"{flag(ctx, name)} does not apply to {variant}; it applies to "
                               f"{' or '.join(variants)}.", f"See: lambda-prep simulate {ctx.info_name} --help")
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import enum
-
 import typer
 
 from lambda_prep.cli_simulate._shared import (
     Animate, ArrivalRate, AsJson, DEFAULT_SEED, DurationMs, FailureRate, MaxEventAgeS, MaxRetries, Seed, app,
-    simulate,
+    choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class OnFailure(str, enum.Enum):
-    destination = "destination"
-    dlq = "dlq"
-    none = "none"
+OnFailure = choice("OnFailure", C.ON_FAILURE)
 
 
 @app.command("async-queue")

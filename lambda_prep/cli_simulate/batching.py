@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
     DEFAULT_SEED, ArchitectureOption, Architecture, ArrivalRate, AsJson, BatchSize, MemoryMb, Seed, app, only_for,
-    simulate,
+    choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Queue(str, enum.Enum):
-    standard = "standard"
-    fifo = "fifo"
+Queue = choice("Queue", C.SQS_QUEUES)
 
 
-class Spacing(str, enum.Enum):
-    poisson = "poisson"
-    steady = "steady"
+Spacing = choice("Spacing", C.SPACINGS)
 
 
 @app.command("batching")

@@ -90,7 +90,8 @@ def concurrency(
     Model assumptions: one function in the account; init 250 ms and keep-alive 600 s; the
     scaling rate spent only on new environments; SQS messages all waiting at t = 0, throttled
     batches retried after 1, 2, 4, ... s while they can still finish within the visibility timeout,
-    pollers growing by 5 batches a second while messages are visible, never shrinking.
+    pollers growing by 5 batches a second while messages are visible and halving (never below 2)
+    after a second with throttles (AWS documents the back-off, not its size).
 
     \b
     Examples:

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import enum
-
 import typer
 
-from lambda_prep.cli_simulate._shared import DEFAULT_SEED, AsJson, Seed, app, simulate
+from lambda_prep.cli_simulate._shared import DEFAULT_SEED, AsJson, Seed, app, choice, simulate
+from lambda_prep.sims import choices as C
 
 
-class Runtime(str, enum.Enum):
-    python = "python"
-    nodejs = "nodejs"
-    java = "java"
-    dotnet = "dotnet"
-    ruby = "ruby"
-    provided = "provided"
+Runtime = choice("Runtime", C.RUNTIMES)
 
 
-class Arch(str, enum.Enum):
-    x86_64 = "x86_64"
-    arm64 = "arm64"
-    both = "both"
+Arch = choice("Arch", C.IMAGE_ARCHITECTURES)
 
 
 @app.command("container-image")

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import enum
-
 import typer
 
-from lambda_prep.cli_simulate._shared import Animate, ArrivalRate, AsJson, DEFAULT_SEED, Seed, app, simulate
-from lambda_prep.sims import facts as F  # light: dataclasses only
+from lambda_prep.cli_simulate._shared import Animate, ArrivalRate, AsJson, DEFAULT_SEED, Seed, app, choice, simulate
+from lambda_prep.sims import choices as C
 
 
 # CodeDeploy's nine predefined Lambda configurations, from the facts module (one list, no copy here)
-Config = enum.Enum("Config", {name: name for name, *_ in F.CODEDEPLOY_LAMBDA_CONFIGS.value}, type=str)
+Config = choice("Config", C.DEPLOY_CONFIGS)
 
 
-class Hook(str, enum.Enum):
-    passes = "pass"
-    fails = "fail"
+Hook = choice("Hook", C.HOOK_RESULTS)
 
 
 @app.command("deploy")
@@ -35,9 +31,9 @@ def deploy(
                                              "in ALARM. Demo value."),
     alarm: bool = typer.Option(True, "--alarm/--no-alarm",
                                help="Attach the alarm to the deployment group, with automatic rollback on alarm."),
-    pre_hook: Hook = typer.Option(Hook.passes, "--pre-hook", case_sensitive=False,
+    pre_hook: Hook = typer.Option(Hook.pass_, "--pre-hook", case_sensitive=False,
                                   help="The BeforeAllowTraffic hook's verdict: pass or fail."),
-    post_hook: Hook = typer.Option(Hook.passes, "--post-hook", case_sensitive=False,
+    post_hook: Hook = typer.Option(Hook.pass_, "--post-hook", case_sensitive=False,
                                    help="The AfterAllowTraffic hook's verdict: pass or fail."),
     hook_s: float = typer.Option(60.0, "--hook-s", help="Seconds each hook runs, 0-3,600. Demo value."),
     seed: Seed = DEFAULT_SEED,

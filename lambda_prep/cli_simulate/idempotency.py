@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    DEFAULT_SEED, AsJson, DurationMs, MaxReceiveCount, MemoryMb, Seed, app, only_for, simulate,
+    DEFAULT_SEED, AsJson, DurationMs, MaxReceiveCount, MemoryMb, Seed, app, only_for, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Source(str, enum.Enum):
-    async_ = "async"
-    sqs = "sqs"
-    stream = "stream"
+Source = choice("Source", C.EVENT_SOURCES)
 
 
 @app.command("idempotency")

@@ -65,9 +65,12 @@ def invocation(
     \b
     Model assumptions: no network or service overhead (202 and 429 take 0 ms); the async
     throttle backoff doubles from 1 s to 5 min (AWS gives only the range); no queue delay before
-    an async attempt; one SQS poller (AWS starts with five); the first run of each request draws
-    the same random number on all three paths, so they face the same function behaviour;
-    partial batch responses are off (AWS default).
+    an async attempt; the SQS queue is the one model of simulate concurrency and retries: pollers
+    start at 5 batches, add 5 a second while messages wait and halve after a second with
+    throttles or failed batches; a throttled batch is retried after 1, 2, 4 s ... while it can
+    finish inside the visibility timeout; the first run of each request draws the same random
+    number on all three paths, so they face the same function behaviour; partial batch responses
+    are off (AWS default).
 
     \b
     Examples:

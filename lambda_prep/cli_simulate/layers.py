@@ -1,23 +1,19 @@
 from __future__ import annotations
 
-import enum
 from typing import List, Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+    Animate, AsJson, DEFAULT_SEED, Seed, app, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Package(str, enum.Enum):
-    zip = "zip"
-    image = "image"
+Package = choice("Package", C.PACKAGES)
 
 
-class Overlap(str, enum.Enum):
-    later_wins = "later-wins"
-    first_wins = "first-wins"
+Overlap = choice("Overlap", C.OVERLAP_RULES)
 
 
 @app.command("layers")

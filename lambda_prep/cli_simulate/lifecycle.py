@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
     DEFAULT_SEED, Architecture, ArchitectureOption, AsJson, DurationMs, InitMs, KeepAliveS, MemoryMb, Requests,
-    Seed, TimeoutS, app, only_for, simulate,
+    Seed, TimeoutS, app, only_for, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Extension(str, enum.Enum):
-    none = "none"
-    internal = "internal"
-    external = "external"
+Extension = choice("Extension", C.EXTENSIONS)
 
 
-class Runtime(str, enum.Enum):
-    python = "python"
-    nodejs = "nodejs"
-    java = "java"
-    dotnet = "dotnet"
-    ruby = "ruby"
-    provided = "provided"
+Runtime = choice("Runtime", C.RUNTIMES)
 
 
 @app.command("lifecycle")

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import enum
-
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, MemoryMb, Seed, app, simulate,
+    Animate, AsJson, DEFAULT_SEED, MemoryMb, Seed, app, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Invocation(str, enum.Enum):
-    sync = "sync"
-    async_ = "async"
+Invocation = choice("Invocation", C.INVOCATIONS)
 
 
 @app.command("limits")

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    DEFAULT_SEED, Architecture, ArchitectureOption, ArrivalRate, AsJson, DurationMs, MemoryMb, Seed, app, simulate,
+    DEFAULT_SEED, Architecture, ArchitectureOption, ArrivalRate, AsJson, DurationMs, MemoryMb, Seed, app, choice,
+    simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Runtime(str, enum.Enum):
-    nodejs = "nodejs"
-    java = "java"
-    dotnet = "dotnet"
-    python = "python"
+Runtime = choice("Runtime", C.MANAGED_INSTANCES_RUNTIMES)
 
 
 @app.command("managed-instances")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from typing import Optional
 
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    DEFAULT_SEED, ArrivalRate, AsJson, DurationMs, MemoryMb, Seed, TimeoutS, app, simulate,
+    DEFAULT_SEED, ArrivalRate, AsJson, DurationMs, MemoryMb, Seed, TimeoutS, app, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class AlarmMetric(str, enum.Enum):
-    errors = "errors"
-    throttles = "throttles"
-    duration_p99 = "duration_p99"
+AlarmMetric = choice("AlarmMetric", C.ALARM_METRICS)
 
 
 @app.command("observability")

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import enum
-
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    AccountConcurrency, Animate, AsJson, DEFAULT_SEED, DurationMs, MemoryMb, Seed, app, simulate,
+    AccountConcurrency, Animate, AsJson, DEFAULT_SEED, DurationMs, MemoryMb, Seed, app, choice, simulate,
 )
+from lambda_prep.sims import choices as C
 
 
-class Via(str, enum.Enum):
-    sqs = "sqs"
-    sns = "sns"
-    s3 = "s3"
-    lambda_ = "lambda"
-    dynamodb = "dynamodb"
+Via = choice("Via", C.RECURSION_VIA)
 
 
-class Recursion(str, enum.Enum):
-    terminate = "terminate"
-    allow = "allow"
+Recursion = choice("Recursion", C.RECURSION)
 
 
 @app.command("recursive-loop")

@@ -8,25 +8,18 @@ from typing import Optional
 import typer
 
 from lambda_prep.cli_simulate._shared import (
-    Animate, AsJson, DEFAULT_SEED, Seed, app, simulate,
+    Animate, AsJson, DEFAULT_SEED, Seed, app, choice, simulate, typed,
 )
+from lambda_prep.sims import choices as C
 
 
-class Source(str, enum.Enum):
-    async_ = "async"
-    sqs = "sqs"
-    stream = "stream"
+Source = choice("Source", C.EVENT_SOURCES)
 
 
-class StreamType(str, enum.Enum):
-    kinesis = "kinesis"
-    dynamodb = "dynamodb"
+StreamType = choice("StreamType", C.STREAM_TYPES)
 
 
-class OnFailure(str, enum.Enum):
-    destination = "destination"
-    dlq = "dlq"
-    none = "none"
+OnFailure = choice("OnFailure", C.ON_FAILURE)
 
 
 @app.command("retries")
@@ -146,11 +139,18 @@ def retries(
       lambda-prep simulate retries --source stream --bisect --max-retry-attempts 2
     """
 
-    src = {s: f"--source {s}" for s in ("async", "sqs", "stream")}
-    simulate(ctx, "retries", applies=(src[source.value], {
-        "max_retries": (src["async"],), "max_event_age_s": (src["async"],),
-        "visibility_timeout_s": (src["sqs"],), "max_receive_count": (src["sqs"],), "partial_batch": (src["sqs"], src["stream"]),
-        "batch_size": (src["sqs"], src["stream"]),
-        "max_retry_attempts": (src["stream"],), "max_record_age_s": (src["stream"],), "bisect": (src["stream"],),
-        "retention_hours": (src["stream"],), "stream_type": (src["stream"],),
-        "parallelization_factor": (src["stream"],)}))
+    # Each source has its own parameters in the model (sims/retries: async_.Params, sqs.Params,
+    # stream.Params). The options of the chosen source are passed, defaults included; an option of
+    # another source only if typed, and the model refuses it (exit 2) naming the sources that take it,
+    # after checking its range.
+    chosen = source.value
+
+    def make_params(model):
+        values = {}
+        for name, value in ctx.params.items():
+            takers = model.sources_taking(name)
+            if takers and (chosen in takers or typed(ctx, name)):
+                values[name] = value.value if isinstance(value, enum.Enum) else value
+        return model.Params(chosen, **values)
+
+    simulate(ctx, "retries", make_params)

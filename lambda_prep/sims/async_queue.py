@@ -25,11 +25,12 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Callable
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope, percentile, rng
 
 NAME = "async-queue"
-ON_FAILURE = ("destination", "dlq", "none")
+ON_FAILURE = C.ON_FAILURE
 BUCKETS = 40  # points on the metric charts
 BACKOFF_FIRST_S, BACKOFF_MAX_S = F.ASYNC_THROTTLE_BACKOFF_S.value
 ERROR_WAITS_S = F.ASYNC_RETRY_WAITS_S.value

@@ -18,12 +18,13 @@ import math
 from collections import deque
 from dataclasses import asdict, dataclass, field
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, percentile, rng
 from lambda_prep.sims.engine import Engine
 
-QUEUES = ("standard", "fifo")
-PATTERNS = ("poisson", "steady")
+QUEUES = C.SQS_QUEUES
+PATTERNS = C.SPACINGS
 PAYLOAD_LIMIT_KB = F.ESM_BATCH_PAYLOAD_MB.value * 1024  # 6 MB, as the batch payload ceiling
 EPSILON_S = 1e-9  # an arrival exactly at the window's end still makes the batch
 LADDER = ((10, 0), (10, 1), (100, 5), (1_000, 20))  # (batch size, window s) rows of the comparison

@@ -17,7 +17,6 @@ waiting messages are not received, so their count does not grow.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import asdict, dataclass, field
 
 from lambda_prep.sims import facts as F
@@ -26,8 +25,6 @@ from lambda_prep.sims import sqs
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, erlang_b
 from lambda_prep.sims.engine import Engine
 
-SQS_START_BATCHES = int(F.SQS_START_BATCHES)
-SQS_ADD_PER_S = F.SQS_ADD_PER_MINUTE.value / 60.0
 SQS_MAX_BATCHES = int(F.SQS_MAX_BATCHES)
 SQS_DEMO_RESERVED = 5  # demo reserved concurrency for the SQS panel when --concurrency-limit is unset
 
@@ -40,8 +37,8 @@ ASSUMPTIONS = (
     "the RPS limit (10 x the concurrency cap) is counted in whole seconds; AWS states it per second, not how it "
     "is metered",
     "init time 250 ms and keep-alive 600 s (AWS documents neither)",
-    "SQS: all messages are waiting at t = 0; a throttled batch is retried after 1, 2, 4, ... s while it can "
-    "still finish within its visibility timeout (AWS: 'backs off and retries'; the schedule is not documented)",
+    "SQS: all messages are waiting at t = 0",
+    sqs.THROTTLE_ASSUMPTION,
     sqs.ASSUMPTION,
     sqs.CEILING_NOTE,
 )
@@ -167,88 +164,55 @@ class SqsStats:
 
 
 def run_sqs(params: Params, seed: int, *, fixed: bool) -> SqsStats:
-    """A backlog of messages drained through the event source mapping, trap (fixed=False) or fix."""
+    """A backlog of messages drained through the event source mapping (sims/sqs.py), trap
+    (fixed=False: the pollers may reach the mapping's ceiling) or fix (maximum concurrency)."""
     engine = Engine()
     reserved = params.effective_sqs_reserved
     pool = P.Pool(engine, P.PoolConfig(cold_s=params.init_ms / 1000.0, keep_alive_s=params.keep_alive_s,
                                        limit=reserved))
     _, durations_rng = P.traffic_rngs(seed)
     durations = P.durations(durations_rng, params.duration_ms / 1000.0, params.duration_dist)
-    mean_s = params.duration_ms / 1000.0
-    vt, k, size = params.visibility_timeout_s, params.max_receive_count, params.batch_size
-    cap_fix = params.effective_max_concurrency if fixed else SQS_MAX_BATCHES
     stats = SqsStats(name="fix: maximum concurrency" if fixed else "trap: no maximum concurrency",
                      messages=params.sqs_messages)
-    queue: deque[int] = deque([0] * params.sqs_messages)  # receive count of each visible message
-    pollers = sqs.Pollers(cap_fix)
-    state = {"in_flight": 0, "done": False}
-    counts: dict[int, int] = {}
+    counts: dict[int, int] = {}  # receives a processed message needed -> messages
 
-    def fill() -> None:
-        while queue and state["in_flight"] < pollers.limit:
-            batch = []
-            while queue and len(batch) < size:
-                count = queue.popleft()
-                if count >= k:  # SQS moves it on the receive after maxReceiveCount
-                    stats.dead_lettered += 1
-                    continue
-                batch.append(count + 1)
-            if not batch:
-                continue
-            stats.receives += len(batch)
-            state["in_flight"] += 1
-            stats.peak_batches_in_flight = max(stats.peak_batches_in_flight, state["in_flight"])
-            invoke(batch, engine.now, 0)
-        check_done()
-
-    def invoke(batch: list[int], received_at: float, attempt: int) -> None:
+    def invoke(batch: sqs.Batch) -> bool:
         now = engine.now
         env = pool.acquire(now)
-        if env is not None:
-            end = pool.start(env, now) + next(durations)
-            stats.peak_concurrency = max(stats.peak_concurrency, pool.busy)
-            engine.at(end, completed, env, batch)
-            return
-        stats.throttled_invokes += 1
-        pollers.throttle()
-        retry = now + 2.0 ** attempt
-        if retry + mean_s <= received_at + vt:
-            engine.at(retry, invoke, batch, received_at, attempt + 1)
-        else:
-            engine.at(received_at + vt, returned, batch)
+        if env is None:
+            return False  # throttled: the mapping backs off and retries, or the batch goes back
+        end = pool.start(env, now) + next(durations)
+        stats.peak_concurrency = max(stats.peak_concurrency, pool.busy)
+        engine.at(end, completed, env, batch)
+        return True
 
-    def completed(env, batch: list[int]) -> None:
+    def completed(env, batch: sqs.Batch) -> None:
         pool.release(env, engine.now)
-        stats.processed += len(batch)
-        for count in batch:
-            counts[count] = counts.get(count, 0) + 1
-        state["in_flight"] -= 1
-        fill()
+        stats.processed += len(batch.messages)
+        for m in batch.messages:
+            counts[m.receives] = counts.get(m.receives, 0) + 1
+        queue.finished(batch)
 
-    def returned(batch: list[int]) -> None:
-        stats.returned_batches += 1
-        queue.extend(batch)
-        state["in_flight"] -= 1
-        fill()
+    queue = sqs.Mapping(engine, batch_size=params.batch_size, visibility_timeout_s=params.visibility_timeout_s,
+                        max_receive_count=params.max_receive_count, run_s=params.duration_ms / 1000.0,
+                        invoke=invoke, cap=params.effective_max_concurrency if fixed else SQS_MAX_BATCHES)
 
-    def check_done() -> None:
-        if not queue and state["in_flight"] == 0 and not state["done"]:
-            state["done"] = True
-            stats.drain_s = engine.now
-
-    def tick() -> None:
-        stats.samples.append([engine.now, len(queue), state["in_flight"], pool.busy, stats.dead_lettered,
+    def sample() -> None:
+        stats.samples.append([engine.now, len(queue.visible), queue.in_flight, pool.busy, queue.dead_lettered,
                               stats.processed])
-        if state["done"]:
-            return
-        pollers.tick(bool(queue))
-        fill()
-        engine.after(1.0, tick)
+        if queue.outstanding:
+            engine.after(1.0, sample)
 
-    engine.at(0.0, fill)
-    engine.at(1.0, tick)
+    engine.at(0.0, queue.send, [sqs.Message(i, 0.0) for i in range(params.sqs_messages)])
+    engine.at(1.0, sample)
     engine.run()
     pool.finish(engine.now)
+    stats.dead_lettered = queue.dead_lettered
+    stats.receives = queue.receives
+    stats.throttled_invokes = queue.throttled_invokes
+    stats.returned_batches = queue.returned_batches
+    stats.peak_batches_in_flight = queue.peak_in_flight
+    stats.drain_s = queue.drained_at or 0.0
     stats.dead_letter_ratio = round(stats.dead_lettered / stats.messages, 6)
     stats.mean_receives = round(stats.receives / stats.messages, 4)
     stats.receive_counts = {str(c): counts[c] for c in sorted(counts)}

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import check_choice, check_range, envelope
 
-ARCHITECTURES = ("x86_64", "arm64", "both")
-RUNTIMES = ("python", "nodejs", "java", "dotnet", "ruby", "provided")
+ARCHITECTURES = C.IMAGE_ARCHITECTURES
+RUNTIMES = C.RUNTIMES
 
 ASSUMPTIONS = (
     "the zipped size is the unzipped size times the compression ratio (an input: it depends on the files)",

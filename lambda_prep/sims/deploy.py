@@ -26,12 +26,13 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope, rng
 
 NAME = "deploy"
 CONFIGS = {name: (kind, percent, minutes) for name, kind, percent, minutes in F.CODEDEPLOY_LAMBDA_CONFIGS.value}
-HOOK_RESULTS = ("pass", "fail")
+HOOK_RESULTS = C.HOOK_RESULTS
 PERIOD_S = 60  # the alarm's period (model choice; 1 minute is CloudWatch's standard resolution)
 AFTER_S = 300  # traffic watched after the deployment ends
 BUCKETS = 48

@@ -368,3 +368,25 @@ IMAGE_NOT_SUPPORTED = Fact(("layers", "code signing", "the console code editor")
 IMAGE_ARCHITECTURES = Fact(1, "architecture per image", IMAGES_URL, CHECKED, "multi-architecture manifests are rejected")
 IMAGE_TAG_PINNED = Fact("digest resolved at deploy time", "", IMAGES_URL, CHECKED,
                         "pushing a new image to the same tag changes nothing until update-function-code")
+
+# --- what the cold-start model's keep-alive and reuse order rest on ----------------------------------------
+# AWS documents neither: these are the measurements and statements the defaults are checked against.
+SIMFAAS_DATA_URL = "https://github.com/pacslab/simfaas/blob/master/examples/exp.csv"
+SIMFAAS_COMPARISON_URL = "https://github.com/pacslab/simfaas/blob/master/examples/04-Experiment-Comparison.ipynb"
+SIMFAAS_SCHEDULER_URL = "https://github.com/pacslab/simfaas/blob/master/simfaas/ServerlessSimulator.py"
+IDLE_TIME_UNPUBLISHED_URL = "https://repost.aws/questions/QUUveUH1fGR6SHB9ZvrBsTUA/lambda-runtime-refresh-period-limit"
+IDLE_2017_URL = "https://theburningmonk.com/2017/06/finding-coldstarts-how-long-does-aws-lambda-keep-your-idle-functions-around/"
+ENV_KEPT_IDLE = Fact("for some time", "", RUNTIME_ENV_URL, CHECKED,
+                     "Lambda keeps an environment 'for some time' after an invocation; no idle time is published "
+                     "(an AWS expert on re:Post: the values are not published because they change)")
+ENV_RECYCLED = Fact("every few hours", "", RUNTIME_ENV_URL, CHECKED,
+                    "environments are terminated every few hours for runtime updates and maintenance, even for "
+                    "functions invoked continuously")
+MEASURED_IDLE_BEFORE_KILL_S = Fact(600, "s", SIMFAAS_DATA_URL, CHECKED,
+                                   "IdleMinutesBeforeKill = 10 in Mahmoudi & Khazaei's 20 AWS Lambda experiments "
+                                   "(SimFaaS's expiration threshold); a third-party measurement, not an AWS figure")
+SIMFAAS_AWS_COLD_MAPE = Fact(0.1223, "mean absolute percentage error of P(cold)", SIMFAAS_COMPARISON_URL, CHECKED,
+                             "SimFaaS against those 20 AWS measurements, as its authors published it")
+IDLE_2017_MEASURED = Fact("45-60 minutes", "", IDLE_2017_URL, CHECKED,
+                          "Yan Cui's 2017 experiment: idle functions generally reclaimed after 45-60 minutes, sometimes "
+                          "much earlier: the idle time changes over time and with load")

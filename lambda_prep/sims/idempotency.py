@@ -23,10 +23,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, rng
 
-SOURCES_MODELLED = ("async", "sqs", "stream")
+SOURCES_MODELLED = C.EVENT_SOURCES
 STREAM_ATTEMPT_CAP = 10_000  # -1 ("until the records expire") is modelled as the 10,000-retry maximum
 EXAMPLES = 6
 STORY_EVENTS = 3_000  # example stories are kept for the first events only (memory)

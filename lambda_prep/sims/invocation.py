@@ -15,17 +15,17 @@
 Scenario (model assumptions): the requests are sent every `interval_ms`; the function is at its
 concurrency limit (every invoke is throttled) during the first `throttle_s` seconds; each handler run
 fails with probability `function_error`; the first attempt of request i uses the same random draw on
-all three paths, so they see the same function behaviour; network and service overhead are zero; one
-poller.
+all three paths, so they see the same function behaviour; network and service overhead are zero. The
+SQS path is the shared queue model (sims/sqs.py): pollers, redrive and throttle retries.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
 from lambda_prep.sims import facts as F
+from lambda_prep.sims import sqs
 from lambda_prep.sims.common import ParamError, check_range, envelope, rng
 from lambda_prep.sims.engine import Engine
 
@@ -42,7 +42,8 @@ ASSUMPTIONS = (
     "each handler run fails with probability --function-error; the first attempt of a request uses the same "
     "draw on all three paths, so they see the same function behaviour",
     "network and service overhead are zero",
-    "the SQS mapping has one poller (AWS starts with five)",
+    sqs.ASSUMPTION,
+    sqs.THROTTLE_ASSUMPTION,
     "async throttle retries double from 1 s to 5 min (AWS gives the range, not the shape)",
 )
 
@@ -281,107 +282,75 @@ def _async(params: Params, sent: list[float], first: list[float], r, timeline: l
 # --- poll-based (SQS event source mapping) ----------------------------------------------------
 
 
-class _Msg:
-    __slots__ = ("i", "sent", "receives", "done")
-
-    def __init__(self, i: int, sent: float):
-        self.i, self.sent, self.receives, self.done = i, sent, 0, None
-
-
 def _esm(params: Params, sent: list[float], first: list[float], r, timeline: list) -> dict:
+    """The queue, its redrive policy and the pollers are the shared SQS model (sims/sqs.py), the same
+    as in `simulate concurrency` and `simulate retries --source sqs`; this path only says what the
+    function does with a batch and keeps the story of the first requests."""
     run_s, timed_out = _run_time(params)
     engine = Engine()
     vt = float(params.visibility_timeout_s)
-    visible: deque[_Msg] = deque()
-    state = {"busy": False, "pending": False, "invokes": 0, "throttled_invokes": 0, "batches": 0,
-             "failed_batches": 0, "succeeded": 0, "dlq": 0}
+    state = {"succeeded": 0}
     batches: list[dict] = []
     finish_times: list[float] = []
 
-    def show(msgs: list[_Msg]) -> None:
-        for m in msgs:
-            if m.receives >= params.max_receive_count:
-                state["dlq"] += 1
-                finish_times.append(engine.now - m.sent)
-                m.done = "dlq"
-                _note(timeline, "esm", m.i, engine.now, f"ReceiveCount {m.receives}: SQS moves it to the queue's DLQ")
-            else:
-                if m.receives == 0:
-                    _note(timeline, "esm", m.i, engine.now, "message sent to the queue")
-                visible.append(m)
-        kick()
-
-    def kick() -> None:
-        if not state["pending"] and not state["busy"] and visible:
-            state["pending"] = True
-            engine.after(0, poll)
-
-    def poll() -> None:
-        state["pending"] = False
-        if state["busy"] or not visible:
-            return
-        batch = [visible.popleft() for _ in range(min(params.batch_size, len(visible)))]
-        for m in batch:
-            m.receives += 1
-        state["busy"] = True
-        state["batches"] += 1
-        info = {"batch": state["batches"], "read_s": round(engine.now, 3), "messages": [m.i + 1 for m in batch],
-                "receive": [m.receives for m in batch], "invokes": []}
-        if len(batches) < DETAIL_LIMIT:
-            batches.append(info)
-        invoke(batch, engine.now, 0, info)
-
-    def invoke(batch: list[_Msg], received: float, throttles: int, info: dict) -> None:
+    def invoke(batch: sqs.Batch) -> bool:
         now = engine.now
-        state["invokes"] += 1
+        if batch.tag is None:
+            batch.tag = {"batch": queue.batches, "read_s": round(now, 3),
+                         "messages": [m.i + 1 for m in batch.messages],
+                         "receive": [m.receives for m in batch.messages], "invokes": []}
+            if len(batches) < DETAIL_LIMIT:
+                batches.append(batch.tag)
         if _throttled(params, now):
-            state["throttled_invokes"] += 1
-            delay = min(THROTTLE_BACKOFF_START_S * 2.0 ** throttles, THROTTLE_BACKOFF_MAX_S)
-            info["invokes"].append({"t": round(now, 3), "result": "throttled (429)"})
-            for m in batch:
+            batch.tag["invokes"].append({"t": round(now, 3), "result": "throttled (429)"})
+            for m in batch.messages:
                 _note(timeline, "esm", m.i, now, "poller's synchronous invoke throttled (429); it backs off")
-            if now + delay < received + vt:
-                engine.at(now + delay, invoke, batch, received, throttles + 1, info)
-            else:
-                info["result"] = "visibility timeout expired while throttled: back to the queue"
-                engine.at(received + vt, give_up, batch)
-            return
+            return False
         failed = timed_out or any((first[m.i] if m.receives == 1 else r.random()) < params.function_error
-                                  for m in batch)
-        engine.at(now + run_s, finished, batch, received, failed, info)
+                                  for m in batch.messages)
+        engine.at(now + run_s, finished, batch, failed)
+        return True
 
-    def finished(batch: list[_Msg], received: float, failed: bool, info: dict) -> None:
-        now = engine.now
+    def throttled(batch: sqs.Batch, retry_at: float | None) -> None:
+        if retry_at is None:
+            batch.tag["result"] = "visibility timeout expired while throttled: back to the queue"
+
+    def finished(batch: sqs.Batch, failed: bool) -> None:
+        now, info = engine.now, batch.tag
         if failed:
-            state["failed_batches"] += 1
             info["invokes"].append({"t": round(now, 3), "result": "function error"})
             info["result"] = f"error: the whole batch is visible again after {vt:g} s"
-            for m in batch:
+            for m in batch.messages:
                 _note(timeline, "esm", m.i, now, "batch failed (function error); visible again after the "
                                                  "visibility timeout")
-            engine.at(received + vt, show, batch)
         else:
             info["invokes"].append({"t": round(now, 3), "result": "200 OK"})
             info["result"] = "succeeded: the poller deletes them"
-            for m in batch:
+            for m in batch.messages:
                 state["succeeded"] += 1
                 finish_times.append(now - m.sent)
-                m.done = "ok"
-                _note(timeline, "esm", m.i, now, f"processed in a batch of {len(batch)}; deleted from the queue")
-        state["busy"] = False
-        kick()
+                _note(timeline, "esm", m.i, now, f"processed in a batch of {len(batch.messages)}; "
+                                                 "deleted from the queue")
+        queue.finished(batch, batch.messages if failed else (), error=failed)
 
-    def give_up(batch: list[_Msg]) -> None:
-        state["busy"] = False
-        show(batch)
+    def dead_letter(m: sqs.Message) -> None:
+        finish_times.append(engine.now - m.sent)
+        _note(timeline, "esm", m.i, engine.now, f"ReceiveCount {m.receives}: SQS moves it to the queue's DLQ")
 
-    messages = [_Msg(i, t) for i, t in enumerate(sent)]
-    for m in messages:
-        engine.at(m.sent, show, [m])
+    def send(m: sqs.Message) -> None:
+        _note(timeline, "esm", m.i, engine.now, "message sent to the queue")
+        queue.send([m])
+
+    queue = sqs.Mapping(engine, batch_size=params.batch_size, visibility_timeout_s=vt,
+                        max_receive_count=params.max_receive_count, run_s=run_s, invoke=invoke,
+                        on_dead_letter=dead_letter, on_throttled=throttled)
+    for i, t in enumerate(sent):
+        engine.at(t, send, sqs.Message(i, t))
     engine.run()
     n = params.requests
-    return {"messages": n, "succeeded": state["succeeded"], "to_dlq": state["dlq"], "batches": state["batches"],
-            "failed_batches": state["failed_batches"], "invokes": state["invokes"],
-            "throttled_invokes": state["throttled_invokes"], "errors_seen_by_caller": 0,
+    return {"messages": n, "succeeded": state["succeeded"], "to_dlq": queue.dead_lettered, "batches": queue.batches,
+            "failed_batches": queue.failed_batches, "invokes": queue.invokes,
+            "throttled_invokes": queue.throttled_invokes, "errors_seen_by_caller": 0,
+            "peak_pollers": queue.pollers.peak,
             "mean_time_to_outcome_s": round(sum(finish_times) / n, 3),
             "max_time_to_outcome_s": round(max(finish_times), 3), "batch_log": batches}

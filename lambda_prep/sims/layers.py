@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope
 
@@ -38,8 +39,8 @@ SOURCES = (
     "https://docs.aws.amazon.com/lambda/latest/api/API_DeleteLayerVersion.html",
 )
 
-OVERLAP_RULES = ("later-wins", "first-wins")
-PACKAGES = ("zip", "image")
+OVERLAP_RULES = C.OVERLAP_RULES
+PACKAGES = C.PACKAGES
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope
 
-EXTENSIONS = ("none", "internal", "external")
-SNAPSTART_RUNTIMES = ("java", "python", "dotnet")
-RUNTIMES = ("python", "nodejs", "java", "dotnet", "ruby", "provided")
+EXTENSIONS = C.EXTENSIONS
+SNAPSTART_RUNTIMES = F.SNAPSTART_RUNTIMES.value
+RUNTIMES = C.RUNTIMES
 
 ASSUMPTIONS = (
     "all durations are inputs (illustrative defaults), not AWS measurements",

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts
 from lambda_prep.sims.common import ParamError, check_range, envelope
 
@@ -49,7 +50,7 @@ SOURCES = (
 )
 
 SWEEP_MEMORY_MB = (128, 256, 512, 1024, 1769, 3008, 3538, 5307, 7076, 10240)
-INVOCATIONS = ("sync", "async")
+INVOCATIONS = C.INVOCATIONS
 
 
 def vcpus(memory_mb: float) -> float:

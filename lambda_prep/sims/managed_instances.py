@@ -24,10 +24,11 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, envelope, rng
 
-RUNTIMES = tuple(F.table(F.LMI_CONCURRENCY_PER_VCPU))
+RUNTIMES = C.MANAGED_INSTANCES_RUNTIMES
 HOURS_PER_MONTH = 730
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 RACE_SAMPLE = 20_000  # requests simulated in one environment to count overlaps

@@ -18,10 +18,11 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import check_choice, check_range, envelope, erlang_b, percentile, rng
 
-ALARM_METRICS = ("errors", "throttles", "duration_p99")
+ALARM_METRICS = C.ALARM_METRICS
 LOG_LINES = 4
 
 ASSUMPTIONS = (

@@ -35,6 +35,7 @@ from itertools import accumulate, chain, islice, repeat
 from math import log
 from typing import Callable, Iterable, Iterator
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_choice, check_range, rng
 from lambda_prep.sims.engine import Engine
@@ -63,9 +64,9 @@ INIT_MS_BY_RUNTIME = {
 SNAPSTART_RUNTIMES = F.SNAPSTART_RUNTIMES.value
 RESTORE_MS_DEFAULT = 200.0  # MODEL ASSUMPTION: AWS says only "as low as sub-second startup"
 
-REUSE_CHOICES = ("mru", "lru")
-DURATION_DISTS = ("fixed", "exp")
-PATTERNS = ("poisson", "burst")
+REUSE_CHOICES = C.REUSE
+DURATION_DISTS = C.DURATION_DISTS
+PATTERNS = C.PATTERNS
 
 
 # --- traffic ----------------------------------------------------------------------------------
@@ -473,7 +474,7 @@ class Pool:
         if len(engine):
             raise RuntimeError("Pool.drive owns the clock: schedule nothing else on its engine")
         pending: list = []  # (end, sequence, env): invocations in flight
-        sequence = engine._sequence
+        seq = 0  # a local counter: cheaper than next(engine._sequence), and drive owns the clock
         push, pop = heapq.heappush, heapq.heappop
         stats = self.stats
         idle, idle_provisioned = self.idle, self.idle_provisioned
@@ -482,7 +483,7 @@ class Pool:
         acquire_slow, start_slow, release_slow = self.acquire, self.start, self.release
         hist_bins = latency.bins
         total_ms, max_ms = latency.total_ms, latency.max_ms
-        count = accepted = fast = fast_since = 0
+        count = slow = rejected = fast_since = 0  # fast-path requests = count - slow; accepted = count - rejected
         report_at = progress_every if progress is not None else -1
         t = engine.now
         # busy environments and the slice peak live in locals here; self.busy and
@@ -490,6 +491,7 @@ class Pool:
         busy, slice_busy, fast_until = self.busy, self._slice_busy, self._fast_until
         rps_limit, rps_window_end, rps_count = self.rps_limit, self.rps_window_end, self.rps_count
         floor = math.floor
+        slack = BIN_SLACK_MS
         busy_area = handler_s = 0.0
         for t, d in zip(arrivals, durations):
             while pending and pending[0][0] <= t:
@@ -505,7 +507,6 @@ class Pool:
                     busy_area += now - env.start
                     handler_s += now - env.handler_start
                     idle.append(env)
-            engine.now = t
             count += 1
             if count == report_at:
                 progress(progress_every)
@@ -518,7 +519,6 @@ class Pool:
                     and idle[0].end + keep_alive > t and rps_count < rps_limit):
                 rps_count += 1
                 env = idle.pop() if mru else idle.popleft()
-                fast += 1
                 fast_since += 1
                 busy += 1
                 if busy > slice_busy:
@@ -529,6 +529,7 @@ class Pool:
                 env.start = env.handler_start = t
                 end = t + d
             else:
+                slow += 1
                 if fast_since:
                     self._since[0] += fast_since
                     fast_since = 0
@@ -537,17 +538,19 @@ class Pool:
                 stats.busy_area += busy_area
                 stats.handler_s += handler_s
                 busy_area = handler_s = 0.0
+                engine.now = t  # only the methods read the clock; the fast path does not
                 env = acquire_slow(t)
                 if env is not None:
                     end = start_slow(env, t) + d
                 busy, slice_busy, fast_until = self.busy, self._slice_busy, self._fast_until
                 rps_window_end, rps_count = self.rps_window_end, self.rps_count
                 if env is None:
+                    rejected += 1
                     continue
-            accepted += 1
             lat_ms = (end - t) * 1000.0
-            k = int(lat_ms - BIN_SLACK_MS)  # ms_bin(), inlined: the upper edge of the 1-ms bin
-            if k < lat_ms - BIN_SLACK_MS:
+            edge = lat_ms - slack
+            k = int(edge)  # ms_bin(), inlined: the upper edge of the 1-ms bin
+            if k < edge:
                 k += 1
             try:
                 hist_bins[k] += 1
@@ -557,14 +560,16 @@ class Pool:
             total_ms += lat_ms
             if lat_ms > max_ms:
                 max_ms = lat_ms
-            push(pending, (end, next(sequence), env))
+            seq += 1
+            push(pending, (end, seq, env))
+        engine.now = t
         self.busy, self._slice_busy = busy, slice_busy
         self.rps_window_end, self.rps_count = rps_window_end, rps_count
         stats.busy_area += busy_area
         stats.handler_s += handler_s
-        stats.requests += fast
-        stats.accepted += fast
-        latency.count += accepted
+        stats.requests += count - slow
+        stats.accepted += count - slow
+        latency.count += count - rejected
         latency.total_ms, latency.max_ms = total_ms, max_ms
         self._since[0] += fast_since
         if progress is not None and count % progress_every:

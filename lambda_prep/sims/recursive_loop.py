@@ -25,11 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope
 
 NAME = "recursive-loop"
-VIA = ("sqs", "sns", "s3", "lambda", "dynamodb")
+VIA = C.RECURSION_VIA
 VIA_TEXT = {
     "sqs": "writes a message to the SQS queue that triggers it",
     "sns": "publishes to the SNS topic it subscribes to",
@@ -37,7 +38,7 @@ VIA_TEXT = {
     "lambda": "invokes itself through the Lambda API",
     "dynamodb": "writes to the DynamoDB table whose stream triggers it",
 }
-RECURSION = ("terminate", "allow")
+RECURSION = C.RECURSION
 SOURCES = (F.RECURSION_URL, F.RECURSION_LAUNCH_URL, F.RECURSION_S3_URL, F.METRICS_URL, F.PRICING_URL)
 TRACE_ROWS = 18  # rows of the first chain kept for the picture
 

@@ -97,7 +97,10 @@ def test_every_option_is_a_model_parameter_of_the_same_name(sim):
     import typer.main
 
     command = typer.main.get_command(app).commands["simulate"].commands[sim.name]
-    fields = {f.name for f in dataclasses.fields(_model(sim).Params)}
+    model = _model(sim)
+    # a model with variants (retries: one Params class per source) names its classes in PARAMS
+    classes = getattr(model, "PARAMS", {None: model.Params}).values()
+    fields = {f.name for cls in classes for f in dataclasses.fields(cls)}
     options = {p.name for p in command.params} - {"seed", "as_json", "animate"}
     assert options <= fields, options - fields
 

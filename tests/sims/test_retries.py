@@ -229,3 +229,28 @@ def test_frames_for_animation():
     for source in model.SOURCES:
         frames = view.frames(model.run(model.Params(source=source, events=200), 1))
         assert 10 <= len(frames) <= 60
+
+
+@pytest.mark.parametrize("source, own, foreign", [
+    ("async", {"max_retries", "max_event_age_s"}, {"visibility_timeout_s", "batch_size", "max_retry_attempts"}),
+    ("sqs", {"visibility_timeout_s", "max_receive_count", "batch_size", "partial_batch"},
+     {"max_retries", "bisect", "stream_type"}),
+    ("stream", {"max_retry_attempts", "bisect", "parallelization_factor", "stream_type", "batch_size"},
+     {"max_retries", "visibility_timeout_s", "max_receive_count"}),
+])
+def test_each_source_has_its_own_params(source, own, foreign):
+    """Retries split by source: the JSON params hold the chosen source's parameters only, and a
+    parameter of another source is refused by the model, naming the sources that take it."""
+    params = model.Params(source)
+    assert type(params) is model.PARAMS[source] and params.source == source
+    reported = set(model.run(model.Params(source, events=20), 1).to_json()["params"])
+    assert own <= reported and not (foreign & reported)
+    for name in foreign:
+        takers = " or ".join(f"--source {s}" for s in model.sources_taking(name))
+        with pytest.raises(ParamError, match=f"does not apply to --source {source}; it applies to {takers}"):
+            model.Params(source, **{name: getattr(model.Params(model.sources_taking(name)[0]), name)})
+
+
+def test_a_foreign_parameter_out_of_range_is_reported_as_out_of_range():
+    with pytest.raises(ParamError, match="--max-event-age-s must be from 60 to 21,600"):
+        model.Params("stream", max_event_age_s=1)

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 
-from lambda_prep.sims.common import rng
+from lambda_prep.sims.common import check_range, rng
 from lambda_prep.sims.engine import Engine
 from lambda_prep.sims.retries.common import (
-    ASYNC_RETRY_WAITS_S, FUNCTION_ARN, Params, Result, TRACE_LIMIT, _Progress, _arrivals, _pick_examples,
-    _request_id, _stamp, _steps_rounded,
+    ASYNC_MAX_EVENT_AGE_S, ASYNC_RETRY_WAITS_S, FUNCTION_ARN, CommonParams, Result, TRACE_LIMIT, _Progress,
+    _arrivals, _pick_examples, _request_id, _stamp, _steps_rounded,
 )
+
+
+@dataclass(frozen=True)
+class Params(CommonParams):
+    """Asynchronous invocation: Lambda's own queue, its retries and the event age."""
+
+    source: str = field(default="async", init=False)
+    max_retries: int = 2  # MaximumRetryAttempts
+    max_event_age_s: int = ASYNC_MAX_EVENT_AGE_S  # MaximumEventAgeInSeconds
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("max_retries", self.max_retries, 0, 2,
+                    why="asynchronous invocation allows 0-2 retries: MaximumRetryAttempts, default 2")
+        check_range("max_event_age_s", self.max_event_age_s, 60, 21_600,
+                    why="MaximumEventAgeInSeconds is 60 s to 6 h, default 6 h")
 
 
 def run(prm: Params, seed, progress) -> Result:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from lambda_prep.sims import choices as C
 from lambda_prep.sims import facts as F
 from lambda_prep.sims.common import ParamError, check_range, envelope
 
-SOURCES = ("async", "sqs", "stream")
-ON_FAILURE = ("destination", "dlq", "none")
+SOURCES = C.EVENT_SOURCES
+ON_FAILURE = C.ON_FAILURE
 
 ASYNC_RETRY_WAITS_S = F.ASYNC_RETRY_WAITS_S.value
 ASYNC_MAX_EVENT_AGE_S = int(F.ASYNC_MAX_EVENT_AGE_S)
 SQS_DEFAULT_VISIBILITY_TIMEOUT_S = int(F.SQS_DEFAULT_VISIBILITY_TIMEOUT_S)
-STREAM_TYPES = ("kinesis", "dynamodb")
+STREAM_TYPES = C.STREAM_TYPES
 STREAM_POLL_INTERVAL_S = {"kinesis": 1.0 / F.KINESIS_POLLS_PER_S.value,  # once a second per shard
                           "dynamodb": 1.0 / F.DDB_POLLS_PER_S.value}  # "a base rate of 4 times per second"
 STREAM_BACKOFF_START_S = 1.0  # model assumption (stream retry timing is not documented)
@@ -51,48 +52,21 @@ RUN_ASSUMPTIONS = {
                "count towards the retry quota)"),
 }
 
-SOURCE_DEFAULTS = {
-    "async": {"failure_rate": 0.3, "arrival_rate": 1.0, "batch_size": 1, "on_failure": "destination"},
-    "sqs": {"failure_rate": 0.3, "arrival_rate": 0.0, "batch_size": 10, "on_failure": "dlq"},
-    "stream": {"failure_rate": 0.0, "arrival_rate": 10.0, "batch_size": 100, "on_failure": "destination"},
-}
-
-
 @dataclass(frozen=True)
-class Params:
-    source: str = "async"
-    failure_rate: float | None = None  # None: 0.3 for async and sqs, 0 for stream (the poison record fails)
+class CommonParams:
+    """What every source takes. Each source adds its own fields in its module (async_.Params,
+    sqs.Params, stream.Params), so a parameter that does not apply to a source cannot be set on it."""
+
+    source: str = field(default="", init=False)  # set by each source's class, reported in --json
+    failure_rate: float = 0.3  # model assumption: probability that one attempt fails
     events: int = 1_000
-    arrival_rate: float | None = None  # events/s (Poisson); 0 = all waiting at t = 0
+    arrival_rate: float = 1.0  # events/s (Poisson); 0 = all waiting at t = 0
     duration_ms: float = 100.0  # model assumption: handler time per invocation
     timeout_s: float = 3.0  # AWS default function timeout
-    poison_at: int | None = None  # an event that always fails (1-based); 0 = none
-    # async
-    max_retries: int = 2
-    max_event_age_s: int = ASYNC_MAX_EVENT_AGE_S
-    on_failure: str | None = None  # destination | dlq | none
-    # sqs
-    visibility_timeout_s: float = SQS_DEFAULT_VISIBILITY_TIMEOUT_S
-    max_receive_count: int = 5
-    batch_size: int | None = None
-    partial_batch: bool = False
-    # stream
-    max_retry_attempts: int = -1
-    max_record_age_s: int = -1
-    bisect: bool = False
-    retention_hours: float = 24.0
-    parallelization_factor: int = 1  # ParallelizationFactor: concurrent batches per shard, 1-10 (AWS default 1)
-    stream_type: str = "kinesis"  # kinesis (polled once a second per shard) or dynamodb (4 times a second)
+    poison_at: int | None = 0  # an event that always fails (1-based); 0 = none
+    on_failure: str = "destination"  # destination | dlq | none
 
     def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise ParamError(f"--source must be one of {', '.join(SOURCES)}, got {self.source!r}")
-        defaults = SOURCE_DEFAULTS[self.source]
-        for name in ("failure_rate", "arrival_rate", "batch_size", "on_failure"):
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, defaults[name])
-        if self.poison_at is None:
-            object.__setattr__(self, "poison_at", max(1, self.events // 4) if self.source == "stream" else 0)
         self.validate()
 
     def validate(self) -> None:
@@ -106,67 +80,11 @@ class Params:
                     why="the number of the event that always fails; 0 = none")
         if self.on_failure not in ON_FAILURE:
             raise ParamError(f"--on-failure must be one of {', '.join(ON_FAILURE)}, got {self.on_failure!r}")
-        # Every option's range is checked whatever the source, so a typo in an option that does not
-        # apply to this source is reported instead of silently ignored (the command line also refuses
-        # such an option outright: cli_simulate/_shared.only_for).
-        check_range("max_retries", self.max_retries, 0, 2,
-                    why="asynchronous invocation allows 0-2 retries: MaximumRetryAttempts, default 2")
-        check_range("max_event_age_s", self.max_event_age_s, 60, 21_600,
-                    why="MaximumEventAgeInSeconds is 60 s to 6 h, default 6 h")
-        check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
-                    why="SQS visibility timeout is 0 s to 12 h, default 30 s")
-        check_range("max_receive_count", self.max_receive_count, 1, 1_000,
-                    why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
-        check_range("batch_size", self.batch_size, 1, 10_000, why="SQS and stream mapping batch size")
-        check_range("max_retry_attempts", self.max_retry_attempts, 0, 10_000, or_value=-1,
-                    why="stream: -1 (the default) retries until the record expires")
-        check_range("max_record_age_s", self.max_record_age_s, 60, 604_800, or_value=-1,
-                    why="stream: -1 (the default) means no limit; otherwise 60 s to 7 days")
-        check_range("retention_hours", self.retention_hours, 24, 8_760,
-                    why="stream: Kinesis retention is 24 h (default) to 365 days; DynamoDB Streams keep 24 h")
-        low, high = F.PARALLELIZATION_FACTOR_RANGE.value
-        check_range("parallelization_factor", self.parallelization_factor, low, high,
-                    why="ParallelizationFactor: concurrent batches per shard, 1 (default) to 10")
-        if self.source == "sqs":
-            if self.on_failure != "dlq":
-                raise ParamError("--on-failure must be dlq for --source sqs (the dead-letter queue belongs to the "
-                                 "queue: its redrive policy moves a message after maxReceiveCount receives)")
-            if self.timeout_s > self.visibility_timeout_s:
-                raise ParamError(
-                    f"--visibility-timeout-s must be at least the function timeout ({_num(self.timeout_s)} s), got "
-                    f"{_num(self.visibility_timeout_s)} (Lambda rejects an SQS event source mapping whose function "
-                    f"timeout exceeds the queue's visibility timeout; AWS recommends 6 x the timeout, "
-                    f"{_num(6 * self.timeout_s)} s)")
-            check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
-            # The model simulates every receive and keeps each step of the first TRACE_LIMIT messages:
-            # bound both so a run takes seconds and well under 1 GB (1,000 events x 1,000 receives took
-            # 6-24 s and 0.5 GB; 100,000 x 1,000 took 4 minutes at 1 GB).
-            p, m = self.failure_rate, self.max_receive_count
-            per_message = m if p >= 1 else (1 - p ** m) / (1 - p)
-            for label, messages, limit in (("--events", self.events, MAX_SQS_RECEIVES),
-                                           (f"the first {TRACE_LIMIT:,} events (traced step by step)",
-                                            min(self.events, TRACE_LIMIT), MAX_SQS_TRACED_RECEIVES)):
-                if messages * per_message > limit:
-                    raise ParamError(
-                        f"{label} x receives per message must be at most {limit:,}, got {messages:,} x "
-                        f"{per_message:,.4g} = {messages * per_message:,.0f} (each message is received up to "
-                        f"--max-receive-count times at --failure-rate {p:g}; the model simulates every receive: "
-                        f"lower --events, --max-receive-count or --failure-rate)")
-        elif self.source == "stream":
-            if self.stream_type not in STREAM_TYPES:
-                raise ParamError(f"--stream-type must be one of {', '.join(STREAM_TYPES)}, got {self.stream_type!r}")
-            if self.stream_type == "dynamodb" and self.retention_hours != 24:
-                raise ParamError(f"--retention-hours must be 24 for --stream-type dynamodb, got "
-                                 f"{_num(self.retention_hours)} (DynamoDB Streams keep records for 24 hours)")
-            if self.on_failure == "dlq":
-                raise ParamError("--on-failure must be destination or none for --source stream (a stream mapping "
-                                 "has no DLQ; its on-failure destination is an SQS queue, SNS topic or S3 bucket)")
-            check_range("batch_size", self.batch_size, 1, 10_000, why="Kinesis mapping batch size, default 100")
 
 
 @dataclass
 class Result:
-    params: Params
+    params: CommonParams
     succeeded: int
     dead_lettered: int
     lost: int
@@ -266,12 +184,6 @@ def shard_timeline(log: list[dict]) -> list[dict]:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _replace(params: Params, **changes) -> Params:
-    values = asdict(params)
-    values.update(changes)
-    return Params(**values)
 
 
 def _num(value: float) -> str:

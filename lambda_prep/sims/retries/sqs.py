@@ -2,100 +2,115 @@
 
 from __future__ import annotations
 
-from collections import deque
+from dataclasses import dataclass, field
 
-from lambda_prep.sims.common import rng
 from lambda_prep.sims import sqs as mapping
+from lambda_prep.sims.common import ParamError, check_range, rng
 from lambda_prep.sims.engine import Engine
 from lambda_prep.sims.retries.common import (
-    Params, Result, TRACE_LIMIT, _Progress, _arrivals, _pick_examples, _stamp, _steps_rounded,
+    MAX_SQS_RECEIVES, MAX_SQS_TRACED_RECEIVES, SQS_DEFAULT_VISIBILITY_TIMEOUT_S, TRACE_LIMIT, CommonParams, Result,
+    _Progress, _arrivals, _num, _pick_examples, _stamp, _steps_rounded,
 )
 
 
-class _Message:
-    __slots__ = ("i", "sent", "receives")
+@dataclass(frozen=True)
+class Params(CommonParams):
+    """An SQS event source mapping: batches, the visibility timeout and the queue's redrive policy."""
 
-    def __init__(self, i: int, sent: float):
-        self.i, self.sent, self.receives = i, sent, 0
+    source: str = field(default="sqs", init=False)
+    arrival_rate: float = 0.0  # a backlog, so batches fill
+    on_failure: str = "dlq"  # the queue's DLQ is the only failure target
+    visibility_timeout_s: float = SQS_DEFAULT_VISIBILITY_TIMEOUT_S
+    max_receive_count: int = 5
+    batch_size: int = 10
+    partial_batch: bool = False
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("visibility_timeout_s", self.visibility_timeout_s, 0, 43_200,
+                    why="SQS visibility timeout is 0 s to 12 h, default 30 s")
+        check_range("max_receive_count", self.max_receive_count, 1, 1_000,
+                    why="redrive policy maxReceiveCount is 1-1,000; AWS suggests at least 5")
+        check_range("batch_size", self.batch_size, 1, 10_000, why="SQS mapping batch size, default 10")
+        if self.on_failure != "dlq":
+            raise ParamError("--on-failure must be dlq for --source sqs (the dead-letter queue belongs to the "
+                             "queue: its redrive policy moves a message after maxReceiveCount receives)")
+        if self.timeout_s > self.visibility_timeout_s:
+            raise ParamError(
+                f"--visibility-timeout-s must be at least the function timeout ({_num(self.timeout_s)} s), got "
+                f"{_num(self.visibility_timeout_s)} (Lambda rejects an SQS event source mapping whose function "
+                f"timeout exceeds the queue's visibility timeout; AWS recommends 6 x the timeout, "
+                f"{_num(6 * self.timeout_s)} s)")
+        # The model simulates every receive and keeps each step of the first TRACE_LIMIT messages:
+        # bound both so a run takes seconds and well under 1 GB (1,000 events x 1,000 receives took
+        # 6-24 s and 0.5 GB; 100,000 x 1,000 took 4 minutes at 1 GB).
+        p, m = self.failure_rate, self.max_receive_count
+        per_message = m if p >= 1 else (1 - p ** m) / (1 - p)
+        for label, messages, limit in (("--events", self.events, MAX_SQS_RECEIVES),
+                                       (f"the first {TRACE_LIMIT:,} events (traced step by step)",
+                                        min(self.events, TRACE_LIMIT), MAX_SQS_TRACED_RECEIVES)):
+            if messages * per_message > limit:
+                raise ParamError(
+                    f"{label} x receives per message must be at most {limit:,}, got {messages:,} x "
+                    f"{per_message:,.4g} = {messages * per_message:,.0f} (each message is received up to "
+                    f"--max-receive-count times at --failure-rate {p:g}; the model simulates every receive: "
+                    f"lower --events, --max-receive-count or --failure-rate)")
 
 
 def run(prm: Params, seed, progress) -> Result:
     r = rng(seed)
     engine = Engine()
     tick = _Progress(progress)
-    p, k, vt, size = prm.failure_rate, prm.max_receive_count, float(prm.visibility_timeout_s), prm.batch_size
+    p, k, vt = prm.failure_rate, prm.max_receive_count, float(prm.visibility_timeout_s)
     run_s = min(prm.duration_ms / 1000, prm.timeout_s)
     timed_out = prm.duration_ms > prm.timeout_s * 1000
     poison = prm.poison_at - 1
-    visible: deque[_Message] = deque()
-    # the mapping's pollers: the same control loop as the concurrency simulation (sims/sqs.py)
-    pollers = mapping.Pollers()
-    state = {"in_flight": 0, "pending": False, "succeeded": 0, "dead": 0, "attempts": 0,
-             "duplicates": 0, "batches": 0, "failed_batches": 0}
+    state = {"succeeded": 0, "duplicates": 0}
     histogram: dict[int, int] = {}
     dead_times: list[float] = []
     traces: dict[int, dict] = {}
-    first_dead: list[tuple[_Message, float]] = []
+    first_dead: list[tuple[mapping.Message, float]] = []
 
-    def note(m: _Message, kind: str, what: str) -> None:
+    def note(m: mapping.Message, kind: str, what: str) -> None:
         if m.i < TRACE_LIMIT:
             traces[m.i]["steps"].append((engine.now, kind, what))
 
-    def send(messages: list[_Message]) -> None:
+    def send(messages: list[mapping.Message]) -> None:
         for m in messages:
             if m.i < TRACE_LIMIT:
                 traces[m.i] = {"id": m.i + 1, "arrived_s": round(engine.now, 3), "steps": [], "category": ""}
             note(m, "start", "sent to the queue")
-        show(messages)
+        queue.send(messages)
 
-    def show(messages: list[_Message]) -> None:
-        """Messages become visible (sent, or their visibility timeout expired)."""
-        for m in messages:
-            if m.receives >= k:
-                state["dead"] += 1
-                histogram[m.receives] = histogram.get(m.receives, 0) + 1
-                dead_times.append(engine.now - m.sent)
-                note(m, "dead", f"visible again with ReceiveCount {m.receives} = maxReceiveCount: "
-                                "SQS moves it to the DLQ")
-                if m.i < TRACE_LIMIT:
-                    traces[m.i]["category"] = "dead-lettered"
-                    traces[m.i]["outcome"] = "dead_lettered"
-                    traces[m.i]["attempts"] = m.receives
-                if not first_dead:
-                    first_dead.append((m, engine.now))
-                tick.step()
-            else:
-                if m.receives:
-                    note(m, "info", "visibility timeout expired: visible again")
-                visible.append(m)
-        if not state["pending"]:
-            state["pending"] = True
-            engine.after(0, dispatch)
+    def dead_letter(m: mapping.Message) -> None:
+        histogram[m.receives] = histogram.get(m.receives, 0) + 1
+        dead_times.append(engine.now - m.sent)
+        note(m, "dead", f"visible again with ReceiveCount {m.receives} = maxReceiveCount: SQS moves it to the DLQ")
+        if m.i < TRACE_LIMIT:
+            traces[m.i]["category"] = "dead-lettered"
+            traces[m.i]["outcome"] = "dead_lettered"
+            traces[m.i]["attempts"] = m.receives
+        if not first_dead:
+            first_dead.append((m, engine.now))
+        tick.step()
 
-    def dispatch() -> None:
-        state["pending"] = False
-        while state["in_flight"] < pollers.limit and visible:
-            batch = [visible.popleft() for _ in range(min(size, len(visible)))]
-            state["in_flight"] += 1
-            state["batches"] += 1
-            fails = []
-            for m in batch:
-                m.receives += 1
-                state["attempts"] += 1
-                fails.append(timed_out or m.i == poison or r.random() < p)
-                note(m, "info", f"received (ReceiveCount {m.receives}) in a batch of {len(batch)}; "
-                        f"invisible for {vt:g} s; the poller invokes the function synchronously")
-            engine.at(engine.now + run_s, done, batch, fails, engine.now)
+    def visible_again(m: mapping.Message) -> None:
+        note(m, "info", "visibility timeout expired: visible again")
 
-    def done(batch: list[_Message], fails: list[bool], received: float) -> None:
-        state["in_flight"] -= 1
-        back: list[_Message] = []
+    def invoke(batch: mapping.Batch) -> bool:
+        """The function is never throttled here: it runs the batch, each message failing on its own."""
+        fails = []
+        for m in batch.messages:
+            fails.append(timed_out or m.i == poison or r.random() < p)
+            note(m, "info", f"received (ReceiveCount {m.receives}) in a batch of {len(batch.messages)}; "
+                    f"invisible for {vt:g} s; the poller invokes the function synchronously")
+        engine.at(engine.now + run_s, done, batch, fails)
+        return True
+
+    def done(batch: mapping.Batch, fails: list[bool]) -> None:
+        back: list[mapping.Message] = []
         any_failed = any(fails)
-        if any_failed:
-            state["failed_batches"] += 1
-            if not prm.partial_batch:  # with ReportBatchItemFailures Lambda does not scale polling down
-                pollers.throttle()
-        for m, failed in zip(batch, fails):
+        for m, failed in zip(batch.messages, fails):
             if not any_failed or (prm.partial_batch and not failed):
                 state["succeeded"] += 1
                 histogram[m.receives] = histogram.get(m.receives, 0) + 1
@@ -118,23 +133,13 @@ def run(prm: Params, seed, progress) -> Result:
                         "(it will be processed again)")
                 if m.i < TRACE_LIMIT:
                     traces[m.i]["returned_ok"] = True
-        if back:
-            engine.at(received + vt, show, back)
-        if visible and not state["pending"]:
-            state["pending"] = True
-            engine.after(0, dispatch)
+        # with ReportBatchItemFailures Lambda does not scale polling down (the mapping knows)
+        queue.finished(batch, back, error=any_failed, partial_batch=prm.partial_batch)
 
-    def tick_pollers() -> None:
-        if state["succeeded"] + state["dead"] >= prm.events:
-            return
-        pollers.tick(bool(visible))
-        if visible and not state["pending"]:
-            state["pending"] = True
-            engine.after(0, dispatch)
-        engine.after(1.0, tick_pollers)
-
-    engine.at(1.0, tick_pollers)
-    messages = [_Message(i, t) for i, t in enumerate(_arrivals(r, prm.events, prm.arrival_rate))]
+    # the queue and its pollers: the one SQS model that concurrency and invocation use too
+    queue = mapping.Mapping(engine, batch_size=prm.batch_size, visibility_timeout_s=vt, max_receive_count=k,
+                            run_s=run_s, invoke=invoke, on_dead_letter=dead_letter, on_visible_again=visible_again)
+    messages = [mapping.Message(i, t) for i, t in enumerate(_arrivals(r, prm.events, prm.arrival_rate))]
     if prm.arrival_rate == 0:
         engine.at(0.0, send, messages)
     else:
@@ -167,15 +172,16 @@ def run(prm: Params, seed, progress) -> Result:
         warnings.append(f"The handler takes {prm.duration_ms:g} ms but the timeout is {prm.timeout_s:g} s: "
                         "every batch times out.")
     examples = _pick_examples(traces, ["first try", "returned with its batch", "after retry", "dead-lettered"])
-    return Result(params=prm, succeeded=state["succeeded"], dead_lettered=state["dead"], lost=0,
-                  attempts=state["attempts"], reasons={"maxReceiveCount": state["dead"]} if state["dead"] else {},
+    dead = queue.dead_lettered
+    return Result(params=prm, succeeded=state["succeeded"], dead_lettered=dead, lost=0,
+                  attempts=queue.receives, reasons={"maxReceiveCount": dead} if dead else {},
                   attempts_histogram=histogram, dead_letter_times=dead_times,
                   examples=[_steps_rounded(e) for e in examples], failure_record=record, sim_end_s=engine.now,
                   warnings=warnings,
-                  extra={"duplicate_processing": state["duplicates"], "batches": state["batches"],
-                         "peak_pollers": pollers.peak,
-                         "failed_batches": state["failed_batches"],
-                         "mean_batch_size": round(state["attempts"] / max(1, state["batches"]), 3)})
+                  extra={"duplicate_processing": state["duplicates"], "batches": queue.batches,
+                         "peak_pollers": queue.pollers.peak,
+                         "failed_batches": queue.failed_batches,
+                         "mean_batch_size": round(queue.receives / max(1, queue.batches), 3)})
 
 
 # --- stream ---------------------------------------------------------------------------------

@@ -4,12 +4,60 @@ from __future__ import annotations
 
 import math
 
-from lambda_prep.sims.common import rng
+from dataclasses import dataclass, field
+
+from lambda_prep.sims import facts as F
+from lambda_prep.sims.common import ParamError, check_range, rng
 from lambda_prep.sims.engine import Engine
 from lambda_prep.sims.retries.common import (
-    DDB_STREAM_ARN, FUNCTION_ARN, ITERATOR_AGE_POINTS, Params, Result, SHARD_LOG_LIMIT, STREAM_ARN, STREAM_BACKOFF_MAX_S,
-    STREAM_BACKOFF_START_S, STREAM_POLL_INTERVAL_S, _Progress, _arrivals, _request_id, _stamp,
+    DDB_STREAM_ARN, FUNCTION_ARN, ITERATOR_AGE_POINTS, CommonParams, Result, SHARD_LOG_LIMIT, STREAM_ARN,
+    STREAM_BACKOFF_MAX_S, STREAM_BACKOFF_START_S, STREAM_POLL_INTERVAL_S, STREAM_TYPES, _Progress, _arrivals, _num,
+    _request_id, _stamp,
 )
+
+
+@dataclass(frozen=True)
+class Params(CommonParams):
+    """One Kinesis or DynamoDB stream shard read by an event source mapping."""
+
+    source: str = field(default="stream", init=False)
+    failure_rate: float = 0.0  # the poison record is the failure
+    arrival_rate: float = 10.0
+    poison_at: int | None = None  # None: a quarter of the way in (record 250 of 1,000)
+    batch_size: int = 100
+    partial_batch: bool = False  # ReportBatchItemFailures: retry from the lowest failed record
+    max_retry_attempts: int = -1
+    max_record_age_s: int = -1
+    bisect: bool = False
+    retention_hours: float = 24.0
+    parallelization_factor: int = 1  # ParallelizationFactor: concurrent batches per shard, 1-10 (AWS default 1)
+    stream_type: str = "kinesis"  # kinesis (polled once a second per shard) or dynamodb (4 times a second)
+
+    def __post_init__(self) -> None:
+        if self.poison_at is None:
+            object.__setattr__(self, "poison_at", max(1, self.events // 4))
+        super().__post_init__()
+
+    def validate(self) -> None:
+        super().validate()
+        check_range("batch_size", self.batch_size, 1, 10_000, why="Kinesis mapping batch size, default 100")
+        check_range("max_retry_attempts", self.max_retry_attempts, 0, 10_000, or_value=-1,
+                    why="stream: -1 (the default) retries until the record expires")
+        check_range("max_record_age_s", self.max_record_age_s, 60, 604_800, or_value=-1,
+                    why="stream: -1 (the default) means no limit; otherwise 60 s to 7 days")
+        check_range("retention_hours", self.retention_hours, 24, 8_760,
+                    why="stream: Kinesis retention is 24 h (default) to 365 days; DynamoDB Streams keep 24 h")
+        low, high = F.PARALLELIZATION_FACTOR_RANGE.value
+        check_range("parallelization_factor", self.parallelization_factor, low, high,
+                    why="ParallelizationFactor: concurrent batches per shard, 1 (default) to 10")
+        if self.stream_type not in STREAM_TYPES:
+            raise ParamError(f"--stream-type must be one of {', '.join(STREAM_TYPES)}, got {self.stream_type!r}")
+        if self.stream_type == "dynamodb" and self.retention_hours != 24:
+            raise ParamError(f"--retention-hours must be 24 for --stream-type dynamodb, got "
+                             f"{_num(self.retention_hours)} (DynamoDB Streams keep records for 24 hours)")
+        if self.on_failure == "dlq":
+            raise ParamError("--on-failure must be destination or none for --source stream (a stream mapping "
+                             "has no DLQ; its on-failure destination is an SQS queue, SNS topic or S3 bucket)")
 
 
 def run(prm: Params, seed, progress) -> Result:

@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 
+from _measure import compile_bytecode
+
 RATE, DURATION_S, INIT_S, KEEP_ALIVE_S = 0.9, 2.0, 0.25, 600.0
 
 SIMFAAS = """
@@ -97,6 +99,7 @@ def main() -> None:
         print("SimFaaS is not installed: skipping the comparison. Install it into your own venv with\n"
               "    pip install simfaas==0.2.2\n(it is not a dependency of lambda-prep).")
         return
+    compile_bytecode()  # as an installed package has it: a bare editable checkout would recompile each run
     n = args.requests
     print(f"workload: {n:,} requests, Poisson {RATE}/s, exponential {DURATION_S:g} s, init {INIT_S * 1000:g} ms, "
           f"keep-alive {KEEP_ALIVE_S:g} s")

@@ -46,10 +46,14 @@ class _Boundary(typer.core.TyperGroup):
 
 
 def _report(message: str, advice: str | None) -> None:
+    import sys
+
+    from lambda_prep.terminal import wrap_for
+
     try:
-        typer.echo(message, err=True)
+        typer.echo(wrap_for(sys.stderr, message), err=True)
         if advice:
-            typer.echo(advice, err=True)
+            typer.echo(wrap_for(sys.stderr, advice), err=True)
     except OSError:
         pass  # stderr is gone too: the exit code still tells
 

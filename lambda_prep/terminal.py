@@ -66,7 +66,7 @@ class Terminal:
         self.stdout.flush()
 
     def error(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        self.stderr.write(wrap_for(self.stderr, text) + "\n")
         self.stderr.flush()
 
     def page(self, renderable, *, use_pager: bool = True) -> None:
@@ -365,3 +365,17 @@ def _isatty(stream) -> bool:
         return bool(stream is not None and stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def wrap_for(stream: IO[str], text: str) -> str:
+    """`text` wrapped at word boundaries to the width of the terminal `stream` writes to (a
+    terminal would break a long error line mid-word, "Py / thon"); unchanged when it is not a
+    terminal, so scripts and logs get one line per message."""
+    if not _isatty(stream):
+        return text
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if line else line
+                     for line in text.split("\n"))

@@ -57,3 +57,23 @@ def test_a_closed_pipe_exits_141_quietly(data_home):
                             executable="/bin/bash", capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == ExitCode.BROKEN_PIPE
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_an_error_is_wrapped_at_words_in_a_terminal_and_left_whole_for_a_script(monkeypatch):
+    # A terminal breaks an over-long line wherever the edge falls ("Py / thon"); scripts and logs
+    # want one line per message.
+    import io
+
+    from lambda_prep.terminal import wrap_for
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "40")
+    text = ("Error: --snapstart needs --runtime java, python or dotnet, got nodejs (on managed runtimes "
+            "SnapStart supports Java 11+, Python 3.12+ and .NET 8+)\nSee: lambda-prep simulate cold-start --help")
+    wrapped = wrap_for(Tty(), text)
+    assert all(len(line) <= 39 for line in wrapped.splitlines())
+    assert wrapped.split() == text.split()  # every word whole, none lost
+    assert wrap_for(io.StringIO(), text) == text

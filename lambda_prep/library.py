@@ -192,6 +192,22 @@ def _plan_cap(store, banks, now: dt.datetime):
     return cap_in_force(store, banks.questions, now, settings(store).day_start_hour)
 
 
+def _answer_scheduler(store, banks, now: dt.datetime, seed: int | None, *, fuzz: bool = True):
+    """The scheduler of every way of answering but the quiz (which also sets today's new questions):
+    the learner's fitted weights and, while an interview plan is in force, its retention and its
+    due-date cap, so an answer in an exam, a mock interview or a drill schedules as in the quiz.
+    banks None (drills): loaded only when a plan is in force, for its cap."""
+    from lambda_prep.study import planning
+    from lambda_prep.study.scheduler import Scheduler
+
+    config = settings(store)
+    retention, cap = config.desired_retention, None
+    if planning.in_force(store, now, config.day_start_hour) is not None:
+        retention = float(store.settings().get("plan_retention") or retention)
+        cap = _plan_cap(store, banks or load_all_banks(), now)
+    return Scheduler(retention, fuzz=fuzz, seed=seed, parameters=planning.weights(store), cap=cap)
+
+
 # --- portability: exports, progress between machines, banks of your own --------------------------
 
 
@@ -416,14 +432,13 @@ def prepare_exam(store, banks, ui, *, topic_names: list[str], count: int, minute
     import random
 
     from lambda_prep.study.exam import Exam, choose, minutes_for
-    from lambda_prep.study.scheduler import Scheduler
 
     config = settings(store)
     rng = random.Random(seed)
     # Questions the learner flagged as wrong or unclear stay out, as in the quiz.
     questions = choose(study_questions(store, banks), count=count, topics=topic_names, rng=rng)
     # Answers feed the schedule as quiz answers do: no review after an interview plan's day.
-    scheduler = Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=_plan_cap(store, banks, clock()))
+    scheduler = _answer_scheduler(store, banks, clock(), seed)
     return Exam(store, scheduler, ui, questions, rng=rng,
                 clock=clock, minutes=minutes_for(len(questions)) if minutes is None else minutes,
                 pass_mark=config.exam_pass_mark if pass_mark is None else pass_mark,
@@ -590,7 +605,7 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
     import time
 
     from lambda_prep.study import mock, stats
-    from lambda_prep.study.scheduler import Scheduler, utcnow
+    from lambda_prep.study.scheduler import utcnow
 
     config = settings(store)
     mastery = {row["topic"]: row["mastery"] for row in stats.topic_overview(store, banks.questions, now)}
@@ -599,7 +614,7 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
     # Myths load on first use (after the first question is on screen); a broken myths file is
     # reported by `validate` and only costs its myths here.
     cap = _plan_cap(store, banks, now)  # what is due, and the next review, as the quiz has them
-    interview = mock.MockInterview(store, lambda: Scheduler(config.desired_retention, fuzz=True, seed=seed, cap=cap),
+    interview = mock.MockInterview(store, lambda: _answer_scheduler(store, banks, now, seed),
                                    ui, lambda: load_myths().myths, wall_clock=utcnow,
                                    timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
                                    day_start_hour=config.day_start_hour, cap=cap)
@@ -757,11 +772,10 @@ def as_question(drill, today: dt.date):
 
 def record_drill(store, drill, given: str, duration_s: float | None, now: dt.datetime):
     """A drill answered in `lambda-prep drill` counts for its kind's card, as in the quiz."""
-    from lambda_prep.study.scheduler import Scheduler
     from lambda_prep.study.session import ChoiceAnswer, record_choice
 
     question = as_question(drill, now.date())
-    scheduler = Scheduler(settings(store).desired_retention)
+    scheduler = _answer_scheduler(store, None, now, None)
     return record_choice(store, scheduler, question, list(drill.choices), ChoiceAnswer((given,), duration_s), now)
 
 

@@ -538,3 +538,24 @@ def test_the_exam_feeds_the_schedule_with_the_plans_cap():
                                     clock=utcnow)
     card = exam.scheduler.review(None, question.id, question.topic, 4, now)
     assert now < card.due < _interview_start(3)  # FSRS alone would wait 8 days after an Easy first answer
+
+
+def test_a_drill_an_exam_and_a_mock_schedule_with_the_fitted_weights_and_the_plans_retention():
+    # An answer must schedule the same wherever it is given: the quiz used the learner's fitted
+    # weights and the plan's retention, the other ways of answering used the defaults.
+    fitted = list(model.DEFAULT_WEIGHTS[:20]) + [0.5]
+    banks = library.load_all_banks()
+    now = utcnow()
+    with library.open_store() as store:
+        store.set_setting("fsrs_weights", json.dumps(fitted))
+        library.update_plan(store, interview=(today() + dt.timedelta(days=20)).isoformat(), minutes=30,
+                            topic_names=[], now=now)
+        store.set_setting("plan_retention", "0.8")  # what `plan` chose and remembered
+        mock, _ = library.prepare_mock(store, banks, None, topic_names=[], count=2, level="mid", minutes_per_answer=2,
+                                       seed=1, now=now)
+        for scheduler in (library._answer_scheduler(store, None, now, None),  # a drill: no banks loaded
+                          library.prepare_exam(store, banks, None, topic_names=[], count=3, minutes=10,
+                                               pass_mark=None, seed=1, clock=utcnow).scheduler,
+                          mock._scheduler_factory()):
+            assert tuple(scheduler._scheduler.parameters) == pytest.approx(tuple(fitted))
+            assert scheduler._scheduler.desired_retention == 0.8 and scheduler.cap is not None

@@ -185,27 +185,25 @@ def planned_cards(store, banks, now: dt.datetime, day_start_hour: int, cards: di
     return planned(store, banks.questions, now, day_start_hour, cards)
 
 
-def _plan_cap(store, banks, now: dt.datetime):
-    """The plan's due-date cap (None without a plan in force), for schedulers other than the quiz's."""
-    from lambda_prep.study.planning import cap_in_force
+def _answer_terms(store, banks, now: dt.datetime):
+    """(retention, due-date cap) for an answer given outside the quiz: the interview plan's while one
+    is in force, else (the desired retention, None). banks None (drills): loaded only for a plan."""
+    from lambda_prep.study import planning
 
-    return cap_in_force(store, banks.questions, now, settings(store).day_start_hour)
+    config = settings(store)
+    return planning.answering(store, lambda: (banks or load_all_banks()).questions, now, config.day_start_hour,
+                              config.desired_retention)
 
 
-def _answer_scheduler(store, banks, now: dt.datetime, seed: int | None, *, fuzz: bool = True):
+def _answer_scheduler(store, banks, now: dt.datetime, seed: int | None, terms=None):
     """The scheduler of every way of answering but the quiz (which also sets today's new questions):
-    the learner's fitted weights and, while an interview plan is in force, its retention and its
-    due-date cap, so an answer in an exam, a mock interview or a drill schedules as in the quiz.
-    banks None (drills): loaded only when a plan is in force, for its cap."""
+    the learner's fitted weights and `terms` (default: _answer_terms), so an answer in an exam, a
+    mock interview or a drill schedules as in the quiz."""
     from lambda_prep.study import planning
     from lambda_prep.study.scheduler import Scheduler
 
-    config = settings(store)
-    retention, cap = config.desired_retention, None
-    if planning.in_force(store, now, config.day_start_hour) is not None:
-        retention = float(store.settings().get("plan_retention") or retention)
-        cap = _plan_cap(store, banks or load_all_banks(), now)
-    return Scheduler(retention, fuzz=fuzz, seed=seed, parameters=planning.weights(store), cap=cap)
+    retention, cap = terms or _answer_terms(store, banks, now)
+    return Scheduler(retention, fuzz=True, seed=seed, parameters=planning.weights(store), cap=cap)
 
 
 # --- portability: exports, progress between machines, banks of your own --------------------------
@@ -613,11 +611,13 @@ def prepare_mock(store, banks, ui, *, topic_names: list[str], count: int, level:
                             topics=topic_names, level=level)
     # Myths load on first use (after the first question is on screen); a broken myths file is
     # reported by `validate` and only costs its myths here.
-    cap = _plan_cap(store, banks, now)  # what is due, and the next review, as the quiz has them
-    interview = mock.MockInterview(store, lambda: _answer_scheduler(store, banks, now, seed),
+    # What is due, and the next review, as the quiz has them; the scheduler (fsrs) loads after the
+    # first question is on screen.
+    terms = _answer_terms(store, banks, now)
+    interview = mock.MockInterview(store, lambda: _answer_scheduler(store, banks, now, seed, terms),
                                    ui, lambda: load_myths().myths, wall_clock=utcnow,
                                    timer=time.monotonic, minutes_per_answer=minutes_per_answer, level=level,
-                                   day_start_hour=config.day_start_hour, cap=cap)
+                                   day_start_hour=config.day_start_hour, cap=terms[1])
     return interview, questions
 
 
@@ -737,13 +737,9 @@ def drill_folder(drill) -> Path:
 
 
 def studied(banks) -> list:
-    """Everything with a card: the bank questions and one card per drill kind (id and topic only,
-    so stats and forecasts count drills without generating a scenario)."""
-    from types import SimpleNamespace
-
-    from lambda_prep.drills.registry import KINDS
-
-    return [*banks.questions, *(SimpleNamespace(id=f"drill-{k.name}", topic=k.topic) for k in KINDS)]
+    """Everything with a card: the bank questions and one card per drill kind (its stand-in, so
+    stats and forecasts count drills without generating a scenario)."""
+    return [*banks.questions, *drill_questions()]
 
 
 DRILL_DIFFICULTY = 2  # working knowledge: a scenario to reason through, not a fact to recall

@@ -107,7 +107,7 @@ def for_quiz(store, questions: Sequence[Question], now: dt.datetime, day_start_h
         return None
     plan, days_left = found
     raw = store.settings()
-    retention = float(raw.get("plan_retention") or default_retention)
+    retention = _retention(raw, default_retention)
     timing = _timing(store, questions)
     wanted, spread, cap = _cap(plan, days_left, questions, timing, day_start_hour)
     cards = capped(store.cards(), cap, now)
@@ -165,11 +165,27 @@ def planned_cards(store, questions: Sequence[Question], now: dt.datetime, day_st
 
 
 def cap_in_force(store, questions: Sequence[Question], now: dt.datetime, day_start_hour: int) -> Cap | None:
-    """The plan's due-date cap, the quiz's own, for the other ways of answering (exam, mock
-    interview, drills); None without a plan in force."""
+    """The plan's due-date cap, the quiz's own; None without a plan in force."""
+    found = in_force(store, now, day_start_hour)
+    return None if found is None else _cap_of(store, found, questions, day_start_hour)
+
+
+def answering(store, questions: Callable[[], Sequence[Question]], now: dt.datetime, day_start_hour: int,
+              default_retention: float) -> tuple[float, Cap | None]:
+    """(retention, due-date cap) for the other ways of answering (exam, mock interview, drills): the
+    plan's, as the quiz has them, while one is in force; else (default_retention, None).
+    questions: called only when a plan is in force (a drill has not loaded the banks)."""
     found = in_force(store, now, day_start_hour)
     if found is None:
-        return None
+        return default_retention, None
+    return _retention(store.settings(), default_retention), _cap_of(store, found, questions(), day_start_hour)
+
+
+def _retention(raw: dict, default_retention: float) -> float:
+    return float(raw.get("plan_retention") or default_retention)  # chosen and remembered by `plan`
+
+
+def _cap_of(store, found: tuple[model.PlanSettings, int], questions: Sequence[Question], day_start_hour: int) -> Cap:
     plan, days_left = found
     return _cap(plan, days_left, questions, _timing(store, questions), day_start_hour)[2]
 

@@ -221,10 +221,10 @@ def run(params: Params, seed: int | None = 1, progress: Callable[[int], None] | 
         return min(BUCKETS - 1, int(time / bucket))
 
     def enter_queue(time: float) -> None:
-        waiting_delta[slot(time)] += 1
+        k = slot(time)
+        waiting_delta[k] += 1
         queued[0] += 1
-        row = rows[slot(time)]
-        row["waiting"] = max(row["waiting"], queued[0])
+        rows[k]["waiting"] = max(rows[k]["waiting"], queued[0])
 
     def leave_queue(time: float) -> None:
         waiting_delta[slot(time)] -= 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence, Union
@@ -287,8 +286,7 @@ class Exam:
     def _start(self) -> None:
         self.started_at = self.clock()
         self.deadline = self.started_at + dt.timedelta(minutes=self.minutes)
-
-        def write(db):
+        with self.store.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO exams (started_at, seconds_allowed, pass_mark, total, seed, topics)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -300,29 +298,26 @@ class Exam:
                 [(self.exam_id, i, s.question.id, s.question.topic, json.dumps(s.choices))
                  for i, s in enumerate(self.slots)])
 
-        _transaction(self.store, write)
-
     def _save_slot(self, index: int, answered_at: dt.datetime | None = None) -> None:
         slot = self.slots[index]
-        _transaction(self.store, lambda db: db.execute(
-            "UPDATE exam_answers SET given = ?, correct = ?, flagged = ?, seconds = ?,"
-            " answered_at = COALESCE(?, answered_at) WHERE exam_id = ? AND position = ?",
-            (None if slot.given is None else json.dumps(slot.given), None if slot.given is None else int(slot.correct),
-             int(slot.flagged), round(slot.seconds, 3), _iso(answered_at), self.exam_id, index)))
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE exam_answers SET given = ?, correct = ?, flagged = ?, seconds = ?,"
+                " answered_at = COALESCE(?, answered_at) WHERE exam_id = ? AND position = ?",
+                (None if slot.given is None else json.dumps(slot.given),
+                 None if slot.given is None else int(slot.correct),
+                 int(slot.flagged), round(slot.seconds, 3), _iso(answered_at), self.exam_id, index))
 
     def _finish(self, status: str) -> Result:
         finished = self.clock()
         used = max((min(finished, self.deadline) - self.started_at).total_seconds(), 0.0)
         result = Result(self.exam_id, status, self.started_at, self.minutes * 60, used, self.pass_mark, self.slots)
-
-        def write(db):
+        with self.store.transaction() as db:
             # Seconds on screen are saved with every answer; save them all once more at the end.
             db.executemany("UPDATE exam_answers SET seconds = ? WHERE exam_id = ? AND position = ?",
                            [(round(s.seconds, 3), self.exam_id, i) for i, s in enumerate(self.slots)])
             db.execute("UPDATE exams SET status = ?, finished_at = ?, seconds_used = ?, correct = ? WHERE id = ?",
                        (status, _iso(finished), round(used, 3), result.correct, self.exam_id))
-
-        _transaction(self.store, write)
         return result
 
 
@@ -351,13 +346,3 @@ def history(store: Store, limit: int | None = None) -> list[dict]:
             "topics": [t for t in topics.split(",") if t],
         })
     return out
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _transaction(store: Store, work: Callable[[sqlite3.Connection], object]) -> None:
-    """One committed transaction: the store's, rolled back on any error and its cause named."""
-    with store.transaction() as db:
-        work(db)
-

@@ -122,8 +122,8 @@ def prepare_quiz(store, banks, *, topic_names: list[str], count: int, mode: str,
         return scheduler, rng, session.Plan(chosen[:count], len(chosen), 0, 0), config
     start_of_day, _ = day_bounds(now, config.day_start_hour)
     new_allowed = config.new_per_day + extra_new - store.new_since(start_of_day)
-    # Cards scheduled before the plan was set come before the day too (as every screen shows them).
-    cards = planning.capped(store.cards(), today.cap if today else None, now)
+    # With a plan, cards scheduled before it was set come before the day too (as every screen shows them).
+    cards = today.cards if today else store.cards()
     drills = [q for q in drill_questions() if filters.admits(q)]
     if drills_only:
         plan = session.plan(drills, cards, now=now, rng=rng, topics=topic_names, count=count, mode=mode,

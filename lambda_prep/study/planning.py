@@ -79,6 +79,7 @@ class Today:
     new_per_day: int  # for the whole day (the quiz subtracts those already seen today)
     topics: tuple[str, ...]
     cap: Callable[[dt.datetime, dt.datetime, str], dt.datetime]  # (due, reviewed_at, question_id) -> due
+    cards: dict  # the learner's cards, due dates cut by `cap` (read once for the plan and the quiz)
 
 
 def _day_start(day: dt.date, day_start_hour: int) -> dt.datetime:
@@ -127,7 +128,7 @@ def for_quiz(store, questions: Sequence[Question], now: dt.datetime, day_start_h
     per_new = _first_day_answers(shares) * (
         sum(timing.seconds[q.type] for q in unseen) / len(unseen) if unseen else 30.0)
     affordable = max(int((plan.minutes_per_day * 60 - due_cost) // per_new), 0) + done_today
-    return Today(plan.interview, days_left, retention, min(needed, affordable), plan.topics, cap)
+    return Today(plan.interview, days_left, retention, min(needed, affordable), plan.topics, cap, cards)
 
 
 Cap = Callable[[dt.datetime, dt.datetime, str], dt.datetime]

@@ -373,9 +373,8 @@ def wrap_for(stream: IO[str], text: str) -> str:
     terminal, so scripts and logs get one line per message."""
     if not _isatty(stream):
         return text
-    import shutil
     import textwrap
 
-    width = max(shutil.get_terminal_size().columns - 1, 20)
+    width = max(_columns() - 1, 20)  # the last column free, as _wrap leaves it
     return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if line else line
                      for line in text.split("\n"))
